@@ -1,0 +1,40 @@
+# dare-forge: `make demo` runs the pipeline on the bundled catalog; `make test` runs the tests.
+# Both install what they need first (scripts/setup.sh), so they work on a fresh clone.
+SHELL := /bin/bash
+CLI := node bin/dare-forge.js
+
+.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	$(CLI) run --config configs/default.yaml
+
+test: setup
+	npx vitest run
+
+lint: setup
+	npx biome check .
+	npx tsc --noEmit
+
+format: setup
+	npx biome check --write .
+
+# Regenerates configs/schema.json from the zod schemas (a test keeps them in step).
+schema: setup
+	$(CLI) config --schema > configs/schema.json
+
+bench: bench-profile bench-draft bench-verify
+
+bench-profile: setup
+	npx tsx bench/profile/run.ts
+
+bench-draft: setup
+	npx tsx bench/draft/run.ts
+
+bench-verify: setup
+	npx tsx bench/verify/run.ts
+
+clean:
+	rm -rf raw/* processed/* splits/* .work reports

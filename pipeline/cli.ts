@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { registerConfig } from './commands/config.ts';
+import { registerStages } from './commands/stages.ts';
+import { UserError } from './errors.ts';
+import { CODE_VERSION } from './version.ts';
+
+/** Parses flags and hands off to one command; the single place errors become exit codes. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('dare-forge')
+    .version(CODE_VERSION)
+    .description(
+      'Build verifiable DARE-bench-style benchmark tasks for data-science agents from Kaggle datasets.\n' +
+        'Stages: scrape -> profile -> draft -> build -> verify -> release; each writes one artifact per\n' +
+        'dataset and skips datasets whose inputs did not change.',
+    )
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 run completed (rejections are normal outcomes), 1 a dataset ended in error or the run\ncould not finish (--strict: also any rejection), 2 bad usage or config.\n\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
+    );
+  registerStages(program, (code) => {
+    exitCode = code;
+  });
+  registerConfig(program);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
+      return 2;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`dare-forge: ${error.message}\n`);
+      return error.exitCode;
+    }
+    process.stderr.write(`dare-forge: internal error (a bug; please report it with this trace):\n${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,85 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from '../config/load.ts';
+import { type Context, createContext } from '../context.ts';
+import { asDatasetId, type DatasetId } from '../ids.ts';
+import { Logger } from '../logger.ts';
+import type { StageSummary } from '../progress.ts';
+import { formatSummary } from '../render/summary.ts';
+import { formatJson } from '../store/atomic.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
+
+export const DEFAULT_CONFIG = 'configs/default.yaml';
+
+export interface CommonOptions {
+  config: string;
+  only?: DatasetId[];
+  force?: boolean;
+  concurrency?: number;
+  verbose?: boolean;
+  strict?: boolean;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1, e.g. 4');
+  return n;
+}
+
+function idList(value: string, previous: DatasetId[] = []): DatasetId[] {
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  try {
+    return [...previous, ...ids.map((id) => asDatasetId(id.replace('/', '_')))];
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** The flags every stage command shares. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .option('-c, --config <file>', 'YAML config file', DEFAULT_CONFIG)
+    .option('--only <ids>', 'only these datasets: ids (owner_slug) or refs (owner/slug), comma separated', idList)
+    .option('--force', 'redo datasets even when their artifacts are fresh')
+    .addOption(new Option('--concurrency <n>', 'datasets worked on at once (default: run.concurrency)').argParser(positiveInt))
+    .option('-v, --verbose', 'log every dataset, including fresh ones, and debug detail')
+    .option('--strict', 'exit 1 when any dataset is rejected, not only on errors');
+}
+
+/** Loads config and builds the context; Ctrl-C stops taking new datasets, a second one exits. */
+export async function contextFromOptions(options: CommonOptions): Promise<Context> {
+  const { config, warnings } = await loadConfig(options.config);
+  const logger = new Logger(options.verbose ? 'debug' : 'info');
+  for (const warning of warnings) logger.warn(warning);
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    logger.warn('interrupted: finishing datasets in flight (Ctrl-C again to exit now; a rerun resumes)');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  });
+  return createContext({
+    config,
+    logger,
+    signal: controller.signal,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+}
+
+/** Prints the summary, records it under processed/_runs/, and returns the exit code. */
+export async function finishRun(ctx: Context, summaries: StageSummary[], startedMs: number, strict: boolean): Promise<number> {
+  const totalMs = ctx.clock.now() - startedMs;
+  process.stdout.write(formatSummary(summaries, totalMs));
+  const stamp = new Date(startedMs).toISOString().replace(/[:.]/g, '-');
+  await mkdir(ctx.paths.runsDir(), { recursive: true });
+  await writeFileAtomic(join(ctx.paths.runsDir(), `${stamp}.json`), formatJson({ started_at: new Date(startedMs).toISOString(), wall_ms: Math.round(totalMs), stages: summaries }));
+  const errors = summaries.some((s) => Object.keys(s.errors).length > 0);
+  const rejected = summaries.some((s) => Object.keys(s.rejected).length > 0);
+  if (ctx.signal.aborted) return 1;
+  if (errors) return 1;
+  if (rejected && (strict || ctx.config.run.strict)) return 1;
+  return 0;
+}

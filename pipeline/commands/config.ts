@@ -1,0 +1,28 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { configJsonSchema } from '../config/json-schema.ts';
+import { loadConfig } from '../config/load.ts';
+import { DEFAULT_CONFIG } from './common.ts';
+
+export function registerConfig(program: Command): void {
+  program
+    .command('config')
+    .description('check a config file, print it resolved with every default, or print its JSON Schema')
+    .option('-c, --config <file>', 'YAML config file', DEFAULT_CONFIG)
+    .option('--print', 'print the resolved config (all defaults filled in) as YAML')
+    .option('--schema', 'print the JSON Schema of config files (for editor support)')
+    .addHelpText(
+      'after',
+      '\nWith no flag, validates the file and says so (exit 2 with `path.to.key: message` lines if not).\nExamples:\n  $ dare-forge config --print\n  $ dare-forge config --config configs/kaggle.yaml\n  $ dare-forge config --schema > configs/schema.json\n',
+    )
+    .action(async (options: { config: string; print?: boolean; schema?: boolean }) => {
+      if (options.schema) {
+        process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+        return;
+      }
+      const { config, warnings } = await loadConfig(options.config);
+      for (const w of warnings) process.stderr.write(`warn: ${w}\n`);
+      if (options.print) process.stdout.write(stringify(config));
+      else process.stdout.write(`${options.config}: valid\n`);
+    });
+}

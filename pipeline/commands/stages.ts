@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { executeStages } from '../render/execute.ts';
+import { stages } from '../stages/registry.ts';
+import { type CommonOptions, contextFromOptions, finishRun, withCommonOptions } from './common.ts';
+
+const examples: Record<string, string> = {
+  scrape: 'dare-forge scrape --config configs/default.yaml',
+  profile: 'dare-forge profile --only vega-datasets_penguins --force',
+};
+
+async function runEntries(names: readonly string[], options: CommonOptions): Promise<number> {
+  const ctx = await contextFromOptions(options);
+  const started = ctx.clock.now();
+  try {
+    const entries = stages.filter((s) => names.includes(s.name));
+    const summaries = await executeStages(
+      ctx,
+      entries,
+      { ...(options.only ? { only: options.only } : {}), ...(options.force ? { force: true } : {}) },
+      Boolean(options.verbose),
+    );
+    return await finishRun(ctx, summaries, started, Boolean(options.strict));
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** One subcommand per stage, plus `run` for all of them in order. */
+export function registerStages(program: Command, setExit: (code: number) => void): void {
+  for (const entry of stages) {
+    const command = withCommonOptions(program.command(entry.name).description(entry.summary));
+    command.addHelpText(
+      'after',
+      `\nOutcome per dataset: ok, rejected(reason) or error(reason); fresh datasets are skipped.\nExample:\n  $ ${examples[entry.name] ?? `dare-forge ${entry.name}`}\n`,
+    );
+    command.action(async (options: CommonOptions) => setExit(await runEntries([entry.name], options)));
+  }
+  const run = withCommonOptions(
+    program.command('run').description(`all stages in order: ${stages.map((s) => s.name).join(' -> ')}`),
+  );
+  run.addHelpText(
+    'after',
+    '\nA rerun skips every dataset whose inputs did not change, so an interrupted run resumes.\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
+  );
+  run.action(async (options: CommonOptions) => setExit(await runEntries(stages.map((s) => s.name), options)));
+}

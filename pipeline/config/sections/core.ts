@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+export const corpusSection = z
+  .strictObject({
+    name: z.string().min(1).default('dare-forge-demo').describe('Name of the corpus, used in release manifests.'),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(20260227)
+      .describe('Corpus seed. Every random choice derives its own seed from this and the dataset id.'),
+  })
+  .describe('The corpus being built.');
+
+export const pathsSection = z
+  .strictObject({
+    raw: z.string().min(1).default('raw').describe('Where scraped datasets go (raw/<dataset-id>/).'),
+    processed: z
+      .string()
+      .min(1)
+      .default('processed')
+      .describe('Where per-dataset artifacts go (processed/<dataset-id>/).'),
+    splits: z.string().min(1).default('splits').describe('Where releases go (splits/<version>/).'),
+  })
+  .describe('Output folders, relative to the working directory unless absolute.');
+
+export const sourceSection = z
+  .strictObject({
+    kind: z
+      .enum(['catalog', 'mirror', 'kaggle'])
+      .default('catalog')
+      .describe(
+        'catalog: the bundled sample catalog (no network); mirror: a folder laid out like the Kaggle API; kaggle: the live Kaggle API.',
+      ),
+    catalog: z
+      .string()
+      .default('configs/catalog.yaml')
+      .describe('The catalog file describing bundled tables (used when kind is catalog).'),
+    mirror: z
+      .string()
+      .default('../shared/fixtures/kaggle')
+      .describe('The mirror folder: index.json plus <owner>/<slug>/{metadata.json,files/} (kind mirror).'),
+    max_datasets: z
+      .int()
+      .positive()
+      .optional()
+      .describe('Take at most this many datasets from the source (in listing order).'),
+  })
+  .describe('Where datasets come from.');
+
+export const runSection = z
+  .strictObject({
+    concurrency: z
+      .int()
+      .min(1)
+      .max(64)
+      .default(2)
+      .describe('How many datasets a stage works on at once (overridden by --concurrency).'),
+    strict: z.boolean().default(false).describe('Exit 1 when any dataset is rejected (overridden by --strict).'),
+  })
+  .describe('How stages run.');

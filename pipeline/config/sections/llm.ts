@@ -1,0 +1,129 @@
+import { z } from 'zod';
+
+const price = z
+  .strictObject({
+    input_usd_per_mtok: z.number().min(0).describe('USD per million input (prompt) tokens.'),
+    output_usd_per_mtok: z.number().min(0).describe('USD per million output (completion) tokens.'),
+  })
+  .describe('Price of one model, for cost estimates only.');
+
+/** List prices at the time of writing; estimates only, override them in config. */
+const defaultPrices: Record<string, z.infer<typeof price>> = {
+  'gpt-4o-mini': { input_usd_per_mtok: 0.15, output_usd_per_mtok: 0.6 },
+  'gpt-4o': { input_usd_per_mtok: 2.5, output_usd_per_mtok: 10 },
+  'gpt-4.1-mini': { input_usd_per_mtok: 0.4, output_usd_per_mtok: 1.6 },
+  'gpt-4.1': { input_usd_per_mtok: 2, output_usd_per_mtok: 8 },
+  'claude-haiku-4-5': { input_usd_per_mtok: 1, output_usd_per_mtok: 5 },
+  'claude-sonnet-4-5': { input_usd_per_mtok: 3, output_usd_per_mtok: 15 },
+  'claude-opus-4-1': { input_usd_per_mtok: 15, output_usd_per_mtok: 75 },
+};
+
+const openaiProvider = z
+  .strictObject({
+    base_url: z
+      .url()
+      .optional()
+      .describe(
+        'API base URL including /v1 (vLLM, Ollama, llama.cpp servers). Unset: OPENAI_BASE_URL, else api.openai.com.',
+      ),
+    model: z.string().min(1).default('gpt-4o-mini').describe('Model used when draft.provider is openai.'),
+  })
+  .describe('OpenAI or any OpenAI-compatible server (key from OPENAI_API_KEY).');
+
+const anthropicProvider = z
+  .strictObject({
+    base_url: z
+      .url()
+      .optional()
+      .describe('API base URL without /v1. Unset: ANTHROPIC_BASE_URL, else api.anthropic.com.'),
+    model: z.string().min(1).default('claude-sonnet-4-5').describe('Model used when draft.provider is anthropic.'),
+    structured_output: z
+      .enum(['tool', 'json_schema'])
+      .default('tool')
+      .describe('tool: one forced tool call whose input_schema is the answer schema; json_schema: output_config.format.'),
+  })
+  .describe('Anthropic (key from ANTHROPIC_API_KEY).');
+
+const retries = z
+  .strictObject({
+    max_attempts: z
+      .int()
+      .min(1)
+      .max(20)
+      .default(5)
+      .describe('Attempts per call, first included; only 429, 408, 409, 5xx, timeouts and connection errors retry.'),
+    base_delay_ms: z
+      .int()
+      .min(0)
+      .default(1000)
+      .describe('First backoff delay; doubles per attempt, with jitter (half fixed, half random).'),
+    max_delay_ms: z.int().min(0).default(60_000).describe('Cap on the exponential backoff delay.'),
+    max_retry_after_ms: z
+      .int()
+      .min(0)
+      .default(300_000)
+      .describe('Cap on a server-requested wait (retry-after / retry-after-ms headers).'),
+  })
+  .describe('Retries (the SDKs own retries are off so this policy is the only one).');
+
+const batch = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe('Corpus runs: send all pending requests through the provider batch API before drafting.'),
+    poll_interval_ms: z.int().min(1).default(30_000).describe('Wait between two status polls of a batch.'),
+    max_wait_ms: z
+      .int()
+      .min(0)
+      .default(86_400_000)
+      .describe('Stop polling after this long; batch ids stay in processed/_llm_batches, so a rerun resumes.'),
+    max_requests: z
+      .int()
+      .min(1)
+      .max(50_000)
+      .default(10_000)
+      .describe('Requests per submitted batch (larger sets are split).'),
+    completion_window: z.enum(['24h']).default('24h').describe('OpenAI batch completion window (the API knows only 24h).'),
+    price_factor: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Batch price as a fraction of the list price (both providers bill batches at half price).'),
+  })
+  .describe('Provider batch APIs (OpenAI Batch, Anthropic Message Batches).');
+
+export const llmSection = z
+  .strictObject({
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Overrides the chosen provider's model (openai.model / anthropic.model)."),
+    openai: openaiProvider.prefault({}),
+    anthropic: anthropicProvider.prefault({}),
+    max_tokens: z.int().min(1).default(4096).describe('Maximum output tokens per call.'),
+    temperature: z.number().min(0).max(2).default(0).describe('Sampling temperature (0: most repeatable).'),
+    concurrency: z.int().min(1).max(256).default(4).describe('Provider calls in flight at once, across datasets.'),
+    timeout_ms: z
+      .int()
+      .min(1)
+      .default(120_000)
+      .describe('Timeout of one HTTP request; a timed-out call is retried.'),
+    retries: retries.prefault({}),
+    cache: z
+      .enum(['read_write', 'replay', 'off'])
+      .default('read_write')
+      .describe(
+        'read_write: answers are kept under processed/_llm_cache and replayed; replay: a cache miss is an error (no provider calls); off: always call.',
+      ),
+    prices: z
+      .record(z.string(), price)
+      .default(defaultPrices)
+      .describe('Price per model for cost estimates; setting this replaces the built-in table.'),
+    batch: batch.prefault({}),
+  })
+  .describe('LLM providers (keys come from OPENAI_API_KEY / ANTHROPIC_API_KEY, never from config).');
+
+export type LlmConfig = z.infer<typeof llmSection>;

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const profileSection = z
+  .strictObject({
+    preview_rows: z.int().min(0).max(100).default(5).describe('Rows kept as a preview in profile.json.'),
+    top_values: z.int().min(0).max(100).default(10).describe('Most frequent values kept per column.'),
+    max_columns: z
+      .int()
+      .min(1)
+      .default(10000)
+      .describe('Tables wider than this are rejected (too_many_columns) rather than profiled.'),
+    max_file_bytes: z
+      .int()
+      .min(1)
+      .default(20 * 1024 ** 3)
+      .describe('Files larger than this are not profiled (file_too_large).'),
+    memory_limit: z
+      .string()
+      .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as "2GB" or "512MiB"')
+      .default('2GB')
+      .describe("DuckDB's memory limit while profiling (bounds peak memory on huge files)."),
+    threads: z.int().min(1).max(64).default(2).describe('DuckDB threads while profiling.'),
+  })
+  .describe('The profile stage (DuckDB).');

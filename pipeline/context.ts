@@ -1,0 +1,73 @@
+import type { DuckDBInstance } from '@duckdb/node-api';
+import type { Config } from './config/schema.ts';
+import { Logger } from './logger.ts';
+import { Progress } from './progress.ts';
+import { Paths } from './store/paths.ts';
+
+export interface Clock {
+  /** Milliseconds, monotonic enough for durations. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * Everything a stage may touch, handed in: no stage reaches for globals. Tests build one
+ * with temp folders and loopback services.
+ */
+export interface Context {
+  config: Config;
+  paths: Paths;
+  logger: Logger;
+  clock: Clock;
+  progress: Progress;
+  signal: AbortSignal;
+  concurrency: number;
+  /** The folder relative config paths (catalog, mirror) resolve against. */
+  cwd: string;
+  /** A shared DuckDB instance, created on first use with the configured limits. */
+  duckdb(): Promise<DuckDBInstance>;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  config: Config;
+  cwd?: string;
+  logger?: Logger;
+  clock?: Clock;
+  progress?: Progress;
+  signal?: AbortSignal;
+  concurrency?: number;
+}
+
+export function createContext(options: ContextOptions): Context {
+  const { config } = options;
+  const cwd = options.cwd ?? process.cwd();
+  let instance: Promise<DuckDBInstance> | undefined;
+  return {
+    config,
+    paths: new Paths(config, cwd),
+    logger: options.logger ?? new Logger(),
+    clock: options.clock ?? systemClock,
+    progress: options.progress ?? new Progress(),
+    signal: options.signal ?? new AbortController().signal,
+    concurrency: options.concurrency ?? config.run.concurrency,
+    cwd,
+    duckdb() {
+      instance ??= import('@duckdb/node-api').then(({ DuckDBInstance }) =>
+        DuckDBInstance.create(':memory:', {
+          memory_limit: config.profile.memory_limit,
+          threads: String(config.profile.threads),
+          // Never reach the network for extensions: parquet and json are built in.
+          autoinstall_known_extensions: 'false',
+          autoload_known_extensions: 'false',
+        }),
+      );
+      return instance;
+    },
+    async close() {
+      if (instance) (await instance).closeSync();
+      instance = undefined;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { z } from 'zod';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+/** One structured call: the answer must parse with `schema`, or the call fails. */
+export interface CompleteRequest<T> {
+  /** Prompt template name and version (part of the cache key). */
+  template: string;
+  templateVersion: string;
+  messages: ChatMessage[];
+  /** Name for the JSON schema sent to the provider (letters, digits, _ and -). */
+  schemaName: string;
+  schema: z.ZodType<T>;
+  /** Who asked, for the usage ledger (not part of the cache key). */
+  labels?: UsageLabels;
+}
+
+export interface UsageLabels {
+  stage?: string;
+  dataset?: string;
+}
+
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
+}
+
+export interface CompleteResult<T> {
+  value: T;
+  usage: TokenUsage;
+  /** Estimated from the configured price table; 0 for the offline drafter and cache hits. */
+  cost_usd: number;
+  /** True when the answer came from processed/_llm_cache (no provider call). */
+  cached: boolean;
+  /** sha256 of provider, model, template version, messages and schema. */
+  request_hash: string;
+  provider: string;
+  model: string;
+}
+
+/** The LLM boundary: OpenAI(-compatible), Anthropic, or a test double at the HTTP level. */
+export interface LlmClient {
+  readonly provider: string;
+  readonly model: string;
+  complete<T>(request: CompleteRequest<T>): Promise<CompleteResult<T>>;
+}

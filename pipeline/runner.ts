@@ -1,0 +1,176 @@
+import { readdir, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { Context } from './context.ts';
+import { errorMessage, Rejection, UserError } from './errors.ts';
+import type { DatasetId } from './ids.ts';
+import type { StageSummary } from './progress.ts';
+import { failed, type Outcome } from './store/outcome.ts';
+import type { StageName } from './store/paths.ts';
+import { readStatus, writeStatus } from './store/status.ts';
+import { hashValue } from './util/hash.ts';
+import { CODE_VERSION } from './version.ts';
+
+export interface StageResult {
+  outcome: Outcome;
+  /** Files (absolute) this stage wrote for the dataset; a missing one makes the dataset stale. */
+  artifacts?: string[];
+}
+
+/** What a stage tells the runner: what its output depends on, and how to make it. */
+export interface StageDefinition {
+  stage: StageName;
+  /** Bump when the stage's logic changes output, so old artifacts go stale. */
+  version: string;
+  /** Everything the output depends on (upstream hashes, config slice); hashed for freshness. */
+  inputs(ctx: Context, id: DatasetId): Promise<unknown>;
+  process(ctx: Context, id: DatasetId, inputsHash: string): Promise<StageResult>;
+}
+
+export interface RunOptions {
+  force?: boolean;
+}
+
+/**
+ * Runs one stage over datasets with bounded concurrency. Each dataset ends ok, rejected or
+ * error; a thrown Rejection becomes rejected(reason), any other throw error(unexpected). The
+ * status record is written last, so a crash mid-dataset leaves it stale, never half-done.
+ */
+export async function runStage(
+  ctx: Context,
+  definition: StageDefinition,
+  ids: readonly DatasetId[],
+  options: RunOptions = {},
+): Promise<StageSummary> {
+  const started = ctx.clock.now();
+  const summary: StageSummary = {
+    stage: definition.stage,
+    total: ids.length,
+    processed: 0,
+    fresh: 0,
+    ok: 0,
+    rejected: {},
+    errors: {},
+    failures: [],
+    wall_ms: 0,
+  };
+  ctx.progress.emit({ type: 'stage:start', stage: definition.stage, total: ids.length });
+  const codeVersion = `${CODE_VERSION}/${definition.stage}@${definition.version}`;
+
+  const one = async (id: DatasetId) => {
+    const t0 = ctx.clock.now();
+    ctx.progress.emit({ type: 'dataset:start', stage: definition.stage, id });
+    let inputsHash: string;
+    try {
+      inputsHash = hashValue(await definition.inputs(ctx, id));
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      record(summary, id, toOutcome(error), false, ctx, definition.stage, t0);
+      return;
+    }
+    const previous = await readStatus(ctx.paths, definition.stage, id);
+    if (
+      !options.force &&
+      previous &&
+      previous.inputs_hash === inputsHash &&
+      previous.code_version === codeVersion &&
+      previous.outcome.status !== 'error' &&
+      (await allExist(previous.artifacts.map((a) => resolve(ctx.paths.processed, a))))
+    ) {
+      record(summary, id, previous.outcome, true, ctx, definition.stage, t0);
+      return;
+    }
+    await sweepTempFiles(ctx.paths.processedDir(id));
+    let result: StageResult;
+    try {
+      result = await definition.process(ctx, id, inputsHash);
+    } catch (error) {
+      if (error instanceof UserError) throw error;
+      result = { outcome: toOutcome(error) };
+    }
+    await writeStatus(ctx.paths, {
+      stage: definition.stage,
+      dataset: id,
+      inputs_hash: inputsHash,
+      code_version: codeVersion,
+      outcome: result.outcome,
+      started_at: new Date(t0).toISOString(),
+      duration_ms: Math.round(ctx.clock.now() - t0),
+      // Relative to processed/, so a moved or shared work folder stays fresh.
+      artifacts: (result.artifacts ?? []).map((a) => (isAbsolute(a) ? relative(ctx.paths.processed, a) : a)),
+    });
+    record(summary, id, result.outcome, false, ctx, definition.stage, t0);
+  };
+
+  await forEachLimited(ids, ctx.concurrency, one, ctx.signal);
+  summary.wall_ms = Math.round(ctx.clock.now() - started);
+  ctx.progress.emit({ type: 'stage:end', summary });
+  return summary;
+}
+
+function toOutcome(error: unknown): Outcome {
+  if (error instanceof Rejection) return { status: 'rejected', reason: error.reason, detail: error.message };
+  return failed('unexpected', errorMessage(error));
+}
+
+function record(
+  summary: StageSummary,
+  id: DatasetId,
+  outcome: Outcome,
+  fresh: boolean,
+  ctx: Context,
+  stage: StageName,
+  t0: number,
+): void {
+  if (fresh) summary.fresh += 1;
+  else summary.processed += 1;
+  if (outcome.status === 'ok') summary.ok += 1;
+  else {
+    const bucket = outcome.status === 'rejected' ? summary.rejected : summary.errors;
+    bucket[outcome.reason] = (bucket[outcome.reason] ?? 0) + 1;
+    summary.failures.push({ id, status: outcome.status, reason: outcome.reason, detail: outcome.detail });
+  }
+  ctx.progress.emit({ type: 'dataset:end', stage, id, outcome, fresh, ms: Math.round(ctx.clock.now() - t0) });
+}
+
+async function allExist(files: readonly string[]): Promise<boolean> {
+  for (const file of files) {
+    try {
+      await stat(file);
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Leftovers of a write killed between temp and rename: never read, safe to drop. */
+async function sweepTempFiles(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir, { recursive: true });
+  } catch {
+    return;
+  }
+  await Promise.all(
+    names
+      .filter((name) => /(^|\/)\.[^/]+\.[0-9a-f]{12}\.tmp(\.old)?$/.test(name))
+      .map((name) => rm(join(dir, name), { recursive: true, force: true })),
+  );
+}
+
+/** Runs `fn` over items, at most `limit` at once, in order of items; stops taking new ones when aborted. */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length && !signal?.aborted) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}

@@ -1,0 +1,16 @@
+import { resolve } from 'node:path';
+import type { Context } from '../context.ts';
+import type { Source } from './source.ts';
+import { UserError } from '../errors.ts';
+
+/** The source named by config (or --source), constructed lazily so unused ones cost nothing. */
+export async function sourceFor(ctx: Context, kind: Source['kind'] = ctx.config.source.kind): Promise<Source> {
+  switch (kind) {
+    case 'mirror': {
+      const { createMirrorSource } = await import('./mirror/index.ts');
+      return createMirrorSource(resolve(ctx.cwd, ctx.config.source.mirror));
+    }
+    default:
+      throw new UserError(`source.kind ${kind} is not available in this build yet; use mirror`);
+  }
+}

@@ -1,0 +1,76 @@
+import { copyFile, lstat, mkdir, readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Context } from '../../context.ts';
+import { Rejection, UserError } from '../../errors.ts';
+import { parseRef } from '../../ids.ts';
+import { type KaggleListItem, kaggleListItemSchema, kaggleMetadataSchema } from '../shapes.ts';
+import type { Source } from '../source.ts';
+
+/**
+ * A folder laid out like the Kaggle API's answers: index.json (list items),
+ * <owner>/<slug>/metadata.json and <owner>/<slug>/files/. Offline runs and tests use it.
+ */
+export function createMirrorSource(root: string): Source {
+  const datasetDir = (ref: string) => {
+    const { owner, slug } = parseRef(ref);
+    return join(root, owner, slug);
+  };
+  return {
+    kind: 'mirror',
+    async list() {
+      const indexPath = join(root, 'index.json');
+      let text: string;
+      try {
+        text = await readFile(indexPath, 'utf8');
+      } catch {
+        throw new UserError(
+          `mirror ${root}: no index.json there. Point source.mirror at a folder holding index.json and <owner>/<slug>/ folders`,
+        );
+      }
+      const parsed = z.array(kaggleListItemSchema).safeParse(JSON.parse(text));
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        throw new UserError(`mirror ${indexPath}: [${first?.path.join('.')}] ${first?.message}`);
+      }
+      return parsed.data;
+    },
+    async metadata(_ctx: Context, ref: string) {
+      const path = join(datasetDir(ref), 'metadata.json');
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        throw new Rejection('source_missing', `mirror has no ${path}`);
+      }
+      const parsed = kaggleMetadataSchema.safeParse(JSON.parse(text));
+      if (!parsed.success) throw new Rejection('bad_metadata', `${path}: ${parsed.error.issues[0]?.message}`);
+      return parsed.data;
+    },
+    async download(_ctx: Context, item: KaggleListItem, filesDir: string) {
+      const from = join(datasetDir(item.ref), 'files');
+      await copyRegularFiles(from, filesDir);
+    },
+  };
+}
+
+/** Copies regular files only: links in a mirror are never followed out of it. */
+async function copyRegularFiles(from: string, to: string): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(from)).sort();
+  } catch {
+    throw new Rejection('no_files', `no files/ folder at ${from}`);
+  }
+  for (const name of names) {
+    const source = join(from, name);
+    const info = await lstat(source);
+    const target = resolve(to, name);
+    if (info.isDirectory()) {
+      await mkdir(target, { recursive: true });
+      await copyRegularFiles(source, target);
+    } else if (info.isFile()) {
+      await copyFile(source, target);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Context } from '../../context.ts';
+import { Rejection } from '../../errors.ts';
+import { type DatasetId, datasetIdFromRef } from '../../ids.ts';
+import type { StageSummary } from '../../progress.ts';
+import { type StageDefinition, runStage } from '../../runner.ts';
+import { sourceFor } from '../../sources/index.ts';
+import type { KaggleListItem } from '../../sources/shapes.ts';
+import type { Source } from '../../sources/source.ts';
+import { replaceDirAtomic, writeJsonAtomic } from '../../store/atomic.ts';
+import { ok } from '../../store/outcome.ts';
+import { sha256File } from '../../util/hash.ts';
+
+export interface ScrapeOptions {
+  only?: readonly DatasetId[];
+  force?: boolean;
+  source?: Source['kind'];
+}
+
+/** The listing fields that mean "the dataset changed" (counters like viewCount do not). */
+function listingIdentity(item: KaggleListItem) {
+  return {
+    ref: item.ref,
+    lastUpdated: item.lastUpdated ?? null,
+    currentVersionNumber: item.currentVersionNumber ?? null,
+    totalBytes: item.totalBytes ?? null,
+  };
+}
+
+export function scrapeDefinition(source: Source, items: ReadonlyMap<DatasetId, KaggleListItem>): StageDefinition {
+  const itemOf = (id: DatasetId) => {
+    const item = items.get(id);
+    if (!item) throw new Error(`scrape: no listing for ${id}`);
+    return item;
+  };
+  return {
+    stage: 'scrape',
+    version: '1',
+    async inputs(ctx, id) {
+      const item = itemOf(id);
+      return {
+        source: source.kind,
+        listing: listingIdentity(item),
+        fingerprint: source.fingerprint ? await source.fingerprint(ctx, item) : null,
+      };
+    },
+    async process(ctx, id) {
+      const item = itemOf(id);
+      const target = ctx.paths.rawDir(id);
+      const metadata = await source.metadata(ctx, item.ref);
+      if (metadata.errorMessage) throw new Rejection('source_error', `metadata of ${item.ref}: ${metadata.errorMessage}`);
+      let files: { path: string; bytes: number; sha256: string }[] = [];
+      await replaceDirAtomic(target, async (temp) => {
+        const filesDir = join(temp, 'files');
+        await mkdir(filesDir, { recursive: true });
+        await source.download(ctx, item, filesDir);
+        files = await describeFiles(filesDir);
+        if (files.length === 0) throw new Rejection('no_files', `${item.ref} has no files`);
+        await writeJsonAtomic(join(temp, 'listing.json'), item);
+        await writeJsonAtomic(join(temp, 'metadata.json'), metadata);
+        await writeJsonAtomic(join(temp, 'scrape.json'), {
+          ref: item.ref,
+          source: source.kind,
+          version: item.currentVersionNumber ?? null,
+          last_updated: item.lastUpdated ?? null,
+          files,
+        });
+      });
+      const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
+      return {
+        outcome: ok(`${files.length} file(s), ${bytes} bytes`),
+        artifacts: [join(target, 'scrape.json'), join(target, 'metadata.json'), join(target, 'listing.json')],
+      };
+    },
+  };
+}
+
+async function describeFiles(filesDir: string): Promise<{ path: string; bytes: number; sha256: string }[]> {
+  const names = (await readdir(filesDir, { recursive: true })).sort();
+  const files = [];
+  for (const name of names) {
+    const full = join(filesDir, name);
+    const info = await stat(full);
+    if (!info.isFile()) continue;
+    files.push({ path: relative(filesDir, full), bytes: info.size, sha256: await sha256File(full) });
+  }
+  return files;
+}
+
+/** Scrapes the given list items: the shared path of `scrape` and `add`. */
+export async function scrapeDatasets(
+  ctx: Context,
+  source: Source,
+  items: readonly KaggleListItem[],
+  options: { force?: boolean } = {},
+): Promise<StageSummary> {
+  const byId = new Map<DatasetId, KaggleListItem>();
+  for (const item of items) byId.set(datasetIdFromRef(item.ref), item);
+  return runStage(ctx, scrapeDefinition(source, byId), [...byId.keys()], options);
+}
+
+export async function run(ctx: Context, options: ScrapeOptions = {}): Promise<StageSummary> {
+  const source = await sourceFor(ctx, options.source);
+  let items = await source.list(ctx);
+  if (ctx.config.source.max_datasets !== undefined) items = items.slice(0, ctx.config.source.max_datasets);
+  if (options.only?.length) {
+    const wanted = new Set<string>(options.only);
+    items = items.filter((item) => wanted.has(datasetIdFromRef(item.ref)));
+  }
+  return scrapeDatasets(ctx, source, items, options);
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what dare-forge needs on a fresh Debian machine, and nothing when it is already there:
+# npm packages (from the lock file), and the Debian packages the verifier and the report test use.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund
+fi
+
+need=()
+/usr/bin/python3 -c 'import pandas, sklearn' 2>/dev/null || need+=(python3-pandas python3-sklearn)
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+if [ "${DARE_FORGE_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing Debian packages: ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  else
+    echo "setup: missing Debian packages: ${need[*]}; install them with: sudo apt-get install ${need[*]}" >&2
+    exit 1
+  fi
+fi

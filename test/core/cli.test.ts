@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { testdir } from '../support/testdir.ts';
+
+const run = promisify(execFile);
+const cli = join(process.cwd(), 'bin/dare-forge.js');
+const fixtures = join(process.cwd(), '../shared/fixtures/kaggle');
+
+async function dareForge(args: string[], cwd = process.cwd()) {
+  try {
+    const { stdout, stderr } = await run('node', [cli, ...args], { cwd, env: { ...process.env, CI: 'true' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function mirrorConfig(root: string, extra = ''): string {
+  return `source:\n  kind: mirror\n  mirror: ${fixtures}\n  max_datasets: 3\npaths:\n  raw: ${root}/raw\n  processed: ${root}/processed\n  splits: ${root}/splits\n${extra}`;
+}
+
+describe('dare-forge CLI', () => {
+  it('explains every command with an example', async () => {
+    const top = await dareForge(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/Exit codes/);
+    for (const command of ['scrape', 'run', 'config']) {
+      const help = await dareForge([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/Example/);
+    }
+  });
+
+  it('exits 2 on bad usage and on a bad config, naming the key', async () => {
+    expect((await dareForge(['scrape', '--concurrency', 'zero'])).code).toBe(2);
+    expect((await dareForge(['frobnicate'])).code).toBe(2);
+    const root = await testdir({ 'bad.yaml': 'run:\n  concurrency: -1\nsurprise: 1\n' });
+    const bad = await dareForge(['scrape', '--config', join(root, 'bad.yaml')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/run\.concurrency: /);
+    expect(bad.stderr).toMatch(/surprise: unknown key/);
+    const missing = await dareForge(['scrape', '--config', join(root, 'none.yaml')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/none\.yaml: no such file/);
+  });
+
+  it('scrapes a mirror, then finds everything fresh on a rerun', async () => {
+    const root = await testdir();
+    await writeFile(join(root, 'c.yaml'), mirrorConfig(root));
+    const first = await dareForge(['scrape', '--config', join(root, 'c.yaml')]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/scrape\s+datasets 3\s+processed 3\s+fresh 0\s+ok 3/);
+    const ids = await readdir(join(root, 'raw'));
+    expect(ids).toHaveLength(3);
+    const [id] = ids;
+    expect((await readdir(join(root, 'raw', id as string))).sort()).toEqual(['files', 'listing.json', 'metadata.json', 'scrape.json']);
+    const second = await dareForge(['scrape', '--config', join(root, 'c.yaml')]);
+    expect(second.stdout).toMatch(/processed 0\s+fresh 3/);
+    const runs = await readdir(join(root, 'processed/_runs'));
+    expect(runs).toHaveLength(2);
+    const record = JSON.parse(await readFile(join(root, 'processed/_runs', runs[0] as string), 'utf8'));
+    expect(record.stages[0]).toMatchObject({ stage: 'scrape', ok: 3 });
+  });
+
+  it('prints the resolved config and the JSON schema', async () => {
+    const printed = await dareForge(['config', '--print', '--config', 'configs/fixtures.yaml']);
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toMatch(/kind: mirror/);
+    expect(printed.stdout).toMatch(/seed: 20260227/);
+    const schema = await dareForge(['config', '--schema']);
+    expect(JSON.parse(schema.stdout).properties.corpus).toBeDefined();
+  });
+});
