@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerConfig } from './commands/config.ts';
+import { registerRelease } from './commands/release.ts';
 import { registerStages } from './commands/stages.ts';
 import { UserError } from './errors.ts';
 import { CODE_VERSION } from './version.ts';
@@ -14,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
         'Stages: scrape -> profile -> draft -> build -> verify -> release; each writes one artifact per\n' +
         'dataset and skips datasets whose inputs did not change.',
     )
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
@@ -23,6 +25,7 @@ export async function main(argv: string[]): Promise<number> {
   registerStages(program, (code) => {
     exitCode = code;
   });
+  registerRelease(program);
   registerConfig(program);
   try {
     await program.parseAsync(argv, { from: 'user' });

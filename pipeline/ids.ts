@@ -41,3 +41,12 @@ export function asDatasetId(value: string): DatasetId {
 export function taskId(dataset: DatasetId, family: TaskFamily): TaskId {
   return `${dataset}_${family}` as TaskId;
 }
+
+const taskIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]*_(class|reg|ts)$/;
+
+export function asTaskId(value: string): TaskId {
+  if (!taskIdPattern.test(value) || value.includes('..')) {
+    throw new UserError(`"${value}" is not a task id (expected <owner>_<slug>_<class|reg|ts>)`);
+  }
+  return value as TaskId;
+}

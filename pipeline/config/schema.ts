@@ -5,6 +5,7 @@ import { draftSection } from './sections/draft.ts';
 import { kaggleSection } from './sections/kaggle.ts';
 import { llmSection } from './sections/llm.ts';
 import { profileSection } from './sections/profile.ts';
+import { releaseSection } from './sections/release.ts';
 import { verifySection } from './sections/verify.ts';
 
 /**
@@ -23,6 +24,7 @@ export const configSchema = z
     llm: llmSection.prefault({}),
     build: buildSection.prefault({}),
     verify: verifySection.prefault({}),
+    release: releaseSection.prefault({}),
   })
   .describe('dare-forge configuration (YAML).');
 

@@ -10,7 +10,11 @@ export async function sourceFor(ctx: Context, kind: Source['kind'] = ctx.config.
       const { createMirrorSource } = await import('./mirror/index.ts');
       return createMirrorSource(resolve(ctx.cwd, ctx.config.source.mirror));
     }
+    case 'catalog': {
+      const { createCatalogSource } = await import('./catalog/index.ts');
+      return createCatalogSource(resolve(ctx.cwd, ctx.config.source.catalog));
+    }
     default:
-      throw new UserError(`source.kind ${kind} is not available in this build yet; use mirror`);
+      throw new UserError(`source.kind ${kind} is not available in this build yet; use catalog or mirror`);
   }
 }

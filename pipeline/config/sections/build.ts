@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-const classifiers = ['LogisticRegression', 'DecisionTreeClassifier', 'GaussianNB', 'LinearSVC', 'MLPClassifier'] as const;
+const classifiers = [
+  'LogisticRegression',
+  'DecisionTreeClassifier',
+  'GaussianNB',
+  'LinearSVC',
+  'MLPClassifier',
+] as const;
 const regressors = ['LinearRegression', 'DecisionTreeRegressor', 'Ridge', 'Lasso', 'MLPRegressor'] as const;
 
 const fraction = z.number().min(0).max(1);
@@ -11,7 +17,9 @@ export const buildSection = z
       .array(z.number().gt(0).lt(1))
       .min(1)
       .default([0.7, 0.8, 0.9])
-      .describe('Menu of train fractions; each task picks one (seeded). Time series split chronologically at it.'),
+      .describe(
+        'Menu of train fractions; each task picks one (seeded). Time series split chronologically at it.',
+      ),
     classification_models: z
       .array(z.enum(classifiers))
       .min(1)
@@ -26,7 +34,9 @@ export const buildSection = z
       .array(z.enum(['mean', 'median', 'most_frequent']))
       .min(1)
       .default(['mean', 'median', 'most_frequent'])
-      .describe('Menu of SimpleImputer strategies for numeric features (categorical ones always use most_frequent).'),
+      .describe(
+        'Menu of SimpleImputer strategies for numeric features (categorical ones always use most_frequent).',
+      ),
     random_state_max: z
       .int()
       .min(0)
@@ -36,7 +46,11 @@ export const buildSection = z
     file_format_weights: z
       .strictObject({
         csv: z.number().min(0).default(1).describe('Relative weight of csv.'),
-        sqlite: z.number().min(0).default(1).describe('Relative weight of sqlite (train_v1 spread over row_id-keyed tables).'),
+        sqlite: z
+          .number()
+          .min(0)
+          .default(1)
+          .describe('Relative weight of sqlite (train_v1 spread over row_id-keyed tables).'),
         parquet: z.number().min(0).default(1).describe('Relative weight of parquet.'),
       })
       .prefault({})
@@ -45,14 +59,20 @@ export const buildSection = z
     sqlite_tables: z
       .strictObject({
         min: z.int().min(1).default(2).describe('Fewest tables train_v1.sqlite is spread over.'),
-        max: z.int().min(1).default(4).describe('Most tables train_v1.sqlite is spread over (capped by the column count).'),
+        max: z
+          .int()
+          .min(1)
+          .default(4)
+          .describe('Most tables train_v1.sqlite is spread over (capped by the column count).'),
       })
       .prefault({})
       .refine((t) => t.min <= t.max, 'min must not exceed max')
       .describe('How many row_id-keyed tables hold the train_v1 columns in sqlite tasks.'),
     noise_fraction: fraction
       .default(0.2)
-      .describe('Noise rows added to train_v1 for instruction-following tasks, as a fraction of training rows.'),
+      .describe(
+        'Noise rows added to train_v1 for instruction-following tasks, as a fraction of training rows.',
+      ),
     noise_max_broken_columns: z
       .int()
       .min(1)
@@ -76,20 +96,26 @@ export const buildSection = z
       .int()
       .min(1)
       .default(20)
-      .describe('Categorical features with more distinct training values than this get no expected range (and are not selected).'),
+      .describe(
+        'Categorical features with more distinct training values than this get no expected range (and are not selected).',
+      ),
     min_rows: z
       .int()
       .min(2)
-      .default(20)
+      .default(10)
       .describe('Datasets with fewer usable rows than this are rejected (too_few_rows).'),
     max_rows: z
       .int()
       .min(2)
       .default(200_000)
-      .describe('Tabular tables larger than this are cut to a seeded sample of this many rows before splitting.'),
+      .describe(
+        'Tabular tables larger than this are cut to a seeded sample of this many rows before splitting.',
+      ),
     ts_max_unparsed_fraction: fraction
       .default(0.05)
-      .describe('Time series whose time column fails time_format on more than this fraction of rows are rejected.'),
+      .describe(
+        'Time series whose time column fails time_format on more than this fraction of rows are rejected.',
+      ),
   })
   .describe('The build stage (task folders in the DARE-bench layout).');
 

@@ -5,7 +5,9 @@ export const draftSection = z
     provider: z
       .enum(['offline', 'openai', 'anthropic'])
       .default('offline')
-      .describe('Who designs tasks: offline heuristics (no network), OpenAI or an OpenAI-compatible server, or Anthropic.'),
+      .describe(
+        'Who designs tasks: offline heuristics (no network), OpenAI or an OpenAI-compatible server, or Anthropic.',
+      ),
     max_classes: z
       .int()
       .min(2)
@@ -20,7 +22,9 @@ export const draftSection = z
       .int()
       .min(2)
       .default(200)
-      .describe('An entity column (identifying independent series) may have at most this many distinct values.'),
+      .describe(
+        'An entity column (identifying independent series) may have at most this many distinct values.',
+      ),
     max_features: z
       .int()
       .min(1)
@@ -30,14 +34,21 @@ export const draftSection = z
       .int()
       .min(2)
       .default(50)
-      .describe('Categorical feature columns with more distinct values than this are left out (offline drafter).'),
+      .describe(
+        'Categorical feature columns with more distinct values than this are left out (offline drafter).',
+      ),
     min_rows: z.int().min(2).default(10).describe('Tables with fewer rows get no task (too_few_rows).'),
     min_time_points: z
       .int()
       .min(4)
       .default(30)
       .describe('A time-series task needs at least this many distinct time points.'),
-    prompt_preview_rows: z.int().min(0).max(50).default(5).describe('Preview rows shown to the LLM in each prompt.'),
+    prompt_preview_rows: z
+      .int()
+      .min(0)
+      .max(50)
+      .default(5)
+      .describe('Preview rows shown to the LLM in each prompt.'),
     prompt_description_chars: z
       .int()
       .min(0)

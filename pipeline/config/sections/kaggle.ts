@@ -64,7 +64,9 @@ const extractSection = z
       .number()
       .min(1)
       .default(200)
-      .describe('Refuse an entry that inflates to more than this many times its compressed size (archive_bomb).'),
+      .describe(
+        'Refuse an entry that inflates to more than this many times its compressed size (archive_bomb).',
+      ),
     ratio_floor_bytes: z
       .int()
       .min(0)
@@ -81,7 +83,16 @@ const listSection = z
   .strictObject({
     search: z.string().default('').describe('Search terms sent to the list API.'),
     sort_by: z
-      .enum(['hottest', 'votes', 'updated', 'active', 'published', 'relevance', 'usability', 'download_count'])
+      .enum([
+        'hottest',
+        'votes',
+        'updated',
+        'active',
+        'published',
+        'relevance',
+        'usability',
+        'download_count',
+      ])
       .default('votes')
       .describe('Sort order of the listing.'),
     file_type: z
@@ -92,7 +103,10 @@ const listSection = z
       .enum(['all', 'cc', 'gpl', 'odb', 'other'])
       .default('all')
       .describe('License group filter of the list API (the allowlist in select.licenses is applied after).'),
-    tags: z.array(z.string().min(1)).default([]).describe('Tag ids sent to the list API (datasets with all of them).'),
+    tags: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Tag ids sent to the list API (datasets with all of them).'),
     user: z.string().default('').describe("Only this owner's datasets (empty: everyone)."),
     min_size: z.int().min(0).optional().describe('Smallest dataset size in bytes sent to the list API.'),
     max_size: z.int().min(0).optional().describe('Largest dataset size in bytes sent to the list API.'),
@@ -143,7 +157,10 @@ export const kaggleSection = z
   .strictObject({
     base_url: z
       .url()
-      .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), 'must not contain credentials (use KAGGLE_API_TOKEN)')
+      .refine(
+        (url) => !/^[a-z]+:\/\/[^/]*@/i.test(url),
+        'must not contain credentials (use KAGGLE_API_TOKEN)',
+      )
       .optional()
       .describe(
         'Kaggle API base URL; default https://api.kaggle.com (rpc) or https://www.kaggle.com (rest). Tests point it at a loopback server.',
@@ -151,7 +168,9 @@ export const kaggleSection = z
     url_style: z
       .enum(['rpc', 'rest'])
       .default('rpc')
-      .describe('rpc: POST /v1/datasets.DatasetApiService/<Method> (current clients); rest: legacy GET /api/v1/...'),
+      .describe(
+        'rpc: POST /v1/datasets.DatasetApiService/<Method> (current clients); rest: legacy GET /api/v1/...',
+      ),
     requests_per_minute: z
       .number()
       .min(0)
@@ -166,7 +185,9 @@ export const kaggleSection = z
     keep_archives: z
       .boolean()
       .default(false)
-      .describe('Keep downloaded zips (under <raw>/.downloads) so an unchanged dataset is not downloaded again.'),
+      .describe(
+        'Keep downloaded zips (under <raw>/.downloads) so an unchanged dataset is not downloaded again.',
+      ),
     retry: retrySection.prefault({}),
     extract: extractSection.prefault({}),
     list: listSection.prefault({}),

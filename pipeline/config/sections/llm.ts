@@ -36,11 +36,17 @@ const anthropicProvider = z
       .url()
       .optional()
       .describe('API base URL without /v1. Unset: ANTHROPIC_BASE_URL, else api.anthropic.com.'),
-    model: z.string().min(1).default('claude-sonnet-4-5').describe('Model used when draft.provider is anthropic.'),
+    model: z
+      .string()
+      .min(1)
+      .default('claude-sonnet-4-5')
+      .describe('Model used when draft.provider is anthropic.'),
     structured_output: z
       .enum(['tool', 'json_schema'])
       .default('tool')
-      .describe('tool: one forced tool call whose input_schema is the answer schema; json_schema: output_config.format.'),
+      .describe(
+        'tool: one forced tool call whose input_schema is the answer schema; json_schema: output_config.format.',
+      ),
   })
   .describe('Anthropic (key from ANTHROPIC_API_KEY).');
 
@@ -51,7 +57,9 @@ const retries = z
       .min(1)
       .max(20)
       .default(5)
-      .describe('Attempts per call, first included; only 429, 408, 409, 5xx, timeouts and connection errors retry.'),
+      .describe(
+        'Attempts per call, first included; only 429, 408, 409, 5xx, timeouts and connection errors retry.',
+      ),
     base_delay_ms: z
       .int()
       .min(0)
@@ -77,14 +85,19 @@ const batch = z
       .int()
       .min(0)
       .default(86_400_000)
-      .describe('Stop polling after this long; batch ids stay in processed/_llm_batches, so a rerun resumes.'),
+      .describe(
+        'Stop polling after this long; batch ids stay in processed/_llm_batches, so a rerun resumes.',
+      ),
     max_requests: z
       .int()
       .min(1)
       .max(50_000)
       .default(10_000)
       .describe('Requests per submitted batch (larger sets are split).'),
-    completion_window: z.enum(['24h']).default('24h').describe('OpenAI batch completion window (the API knows only 24h).'),
+    completion_window: z
+      .enum(['24h'])
+      .default('24h')
+      .describe('OpenAI batch completion window (the API knows only 24h).'),
     price_factor: z
       .number()
       .min(0)
@@ -105,7 +118,12 @@ export const llmSection = z
     anthropic: anthropicProvider.prefault({}),
     max_tokens: z.int().min(1).default(4096).describe('Maximum output tokens per call.'),
     temperature: z.number().min(0).max(2).default(0).describe('Sampling temperature (0: most repeatable).'),
-    concurrency: z.int().min(1).max(256).default(4).describe('Provider calls in flight at once, across datasets.'),
+    concurrency: z
+      .int()
+      .min(1)
+      .max(256)
+      .default(4)
+      .describe('Provider calls in flight at once, across datasets.'),
     timeout_ms: z
       .int()
       .min(1)

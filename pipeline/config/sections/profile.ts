@@ -14,6 +14,13 @@ export const profileSection = z
       .min(1)
       .default(20 * 1024 ** 3)
       .describe('Files larger than this are not profiled (file_too_large).'),
+    exact_max_bytes: z
+      .int()
+      .min(0)
+      .default(256 * 1024 ** 2)
+      .describe(
+        'Files up to this size get exact statistics; larger ones get one-scan approximations (HyperLogLog distinct counts, t-digest quantiles), marked `approximate` in profile.json.',
+      ),
     memory_limit: z
       .string()
       .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, 'a size such as "2GB" or "512MiB"')

@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { UserError } from '../errors.ts';
+import { diffManifests, formatDiff, type Manifest } from '../release/manifest.ts';
+import { type CommonOptions, contextFromOptions, withCommonOptions } from './common.ts';
+
+export function registerRelease(program: Command): void {
+  const release = withCommonOptions(
+    program
+      .command('release')
+      .description('write splits/<version>/: train/eval in the published layout, open-license subset, manifest, exports')
+      .requiredOption('--version <x.y.z>', 'release version (semantic versioning)')
+      .option('--corpus <dir>', 'release an existing corpus in the published layout instead of processed/'),
+  );
+  release.addHelpText(
+    'after',
+    '\nOnly tasks whose verification passed are released. Eval holds the most recently updated datasets\n' +
+      '(release.eval_fraction) or release.eval_pinned; near-duplicate datasets stay on one side.\n' +
+      'Examples:\n  $ dare-forge release --version 1.0.0\n  $ dare-forge release --version 0.0.1 --corpus ../shared/fixtures/dare-eval\n',
+  );
+  release.action(async (options: CommonOptions & { version: string; corpus?: string }) => {
+    if (!/^\d+\.\d+\.\d+$/.test(options.version)) {
+      throw new UserError(`--version ${options.version}: expected a semantic version such as 1.0.0`);
+    }
+    const ctx = await contextFromOptions(options);
+    try {
+      const { release: doRelease } = await import('../stages/release/index.ts');
+      const result = await doRelease(ctx, {
+        version: options.version,
+        ...(options.corpus ? { corpus: options.corpus } : {}),
+        ...(options.force ? { force: true } : {}),
+        ...(options.only ? { only: options.only } : {}),
+      });
+      const c = result.manifest.counts;
+      process.stdout.write(
+        `release ${options.version}: ${c.tasks.train} train, ${c.tasks.eval} eval tasks ` +
+          `(open-license ${c.open_license.train} + ${c.open_license.eval}) in ${result.dir}\n`,
+      );
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  program
+    .command('diff')
+    .description('compare two releases: tasks added, removed and changed (and which files changed)')
+    .argument('<a>', 'the older release folder (holding manifest.json)')
+    .argument('<b>', 'the newer release folder')
+    .addHelpText('after', '\nExample:\n  $ dare-forge diff splits/1.0.0 splits/1.1.0\n')
+    .action(async (a: string, b: string) => {
+      const [before, after] = await Promise.all([readManifest(a), readManifest(b)]);
+      process.stdout.write(formatDiff(diffManifests(before, after)));
+    });
+}
+
+async function readManifest(dir: string): Promise<Manifest> {
+  try {
+    return JSON.parse(await readFile(`${dir}/manifest.json`, 'utf8')) as Manifest;
+  } catch {
+    throw new UserError(`${dir}: no readable manifest.json; pass a release folder such as splits/1.0.0`);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Context } from '../../context.ts';
+import type { StageSummary } from '../../progress.ts';
+import { type ReleaseTask, collectCorpusTasks } from '../../release/collect.ts';
+import { collectProcessedTasks } from '../../release/processed.ts';
+import { type ReleaseResult, writeRelease } from '../../release/write.ts';
+import type { StageRunOptions } from '../registry.ts';
+
+export interface ReleaseRunOptions extends StageRunOptions {
+  version?: string;
+  /** Release an existing corpus in the published layout instead of processed/. */
+  corpus?: string;
+}
+
+/** The release is one artifact for the whole corpus, so it reports as a single item. */
+export async function release(ctx: Context, options: ReleaseRunOptions = {}): Promise<ReleaseResult & { tasks: ReleaseTask[] }> {
+  const tasks = options.corpus ? await collectCorpusTasks(options.corpus) : await collectProcessedTasks(ctx);
+  const only = options.only ? new Set<string>(options.only) : undefined;
+  const chosen = only ? tasks.filter((t) => only.has(t.dataset)) : tasks;
+  const result = await writeRelease(ctx, chosen, {
+    version: options.version ?? ctx.config.release.version,
+    force: options.force ?? false,
+  });
+  return { ...result, tasks: chosen };
+}
+
+export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promise<StageSummary> {
+  const started = ctx.clock.now();
+  ctx.progress.emit({ type: 'stage:start', stage: 'release', total: 1 });
+  // `run` rewrites the configured version each time: it is the working release of this corpus.
+  const result = await release(ctx, { ...options, force: options.force ?? true });
+  const counts = result.manifest.counts.tasks;
+  ctx.logger.info(`release ${result.manifest.version}: ${counts.train} train and ${counts.eval} eval tasks in ${result.dir}`);
+  const summary: StageSummary = {
+    stage: 'release',
+    total: result.tasks.length,
+    processed: result.tasks.length,
+    fresh: 0,
+    ok: result.tasks.length,
+    rejected: {},
+    errors: {},
+    failures: [],
+    wall_ms: Math.round(ctx.clock.now() - started),
+  };
+  ctx.progress.emit({ type: 'stage:end', summary });
+  return summary;
+}
