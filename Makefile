@@ -10,6 +10,7 @@ setup:
 
 demo: setup
 	$(CLI) run --config configs/default.yaml
+	$(CLI) audit --config configs/default.yaml --html reports/audit.html
 
 test: setup
 	npx vitest run

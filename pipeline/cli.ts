@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerRelease } from './commands/release.ts';
+import { registerScore } from './commands/score.ts';
 import { registerStages } from './commands/stages.ts';
 import { UserError } from './errors.ts';
 import { CODE_VERSION } from './version.ts';
@@ -26,20 +28,29 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   });
   registerRelease(program);
+  registerAudit(program);
+  registerScore(program);
   registerConfig(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return 0;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+      )
+        return 0;
       return 2;
     }
     if (error instanceof UserError) {
       process.stderr.write(`dare-forge: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`dare-forge: internal error (a bug; please report it with this trace):\n${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(
+      `dare-forge: internal error (a bug; please report it with this trace):\n${(error as Error).stack ?? String(error)}\n`,
+    );
     return 1;
   }
 }

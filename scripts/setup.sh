@@ -12,7 +12,7 @@ fi
 need=()
 /usr/bin/python3 -c 'import pandas, sklearn' 2>/dev/null || need+=(python3-pandas python3-sklearn)
 command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
-if [ "${DARE_FORGE_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then need+=(chromium); fi
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "setup: installing Debian packages: ${need[*]}"

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadLicenseTable } from '../../pipeline/release/licenses.ts';
-import { planSplit } from '../../pipeline/release/split.ts';
 import { estimateJaccard, rowHash, sketch } from '../../pipeline/release/minhash.ts';
+import { planSplit } from '../../pipeline/release/split.ts';
 
 describe('license table', () => {
   it('normalises Kaggle display names and ids to SPDX-style ids and classes', async () => {
@@ -19,7 +19,8 @@ describe('license table', () => {
       ['CC BY-NC-SA 4.0', 'CC-BY-NC-SA-4.0', 'non_commercial'],
       ['Some Bespoke License', 'unknown', 'unknown'],
     ];
-    for (const [name, id, cls] of cases) expect(table.normalise(name), name).toMatchObject({ id, class: cls });
+    for (const [name, id, cls] of cases)
+      expect(table.normalise(name), name).toMatchObject({ id, class: cls });
     expect(table.forDataset(['other'], 'CC0: Public Domain')).toMatchObject({ id: 'CC0-1.0' });
   });
 });
@@ -33,18 +34,29 @@ describe('split planning', () => {
   ];
 
   it('takes the most recent datasets, whole groups at a time', () => {
-    expect(planSplit(candidates, 0.25)).toEqual({ eval: ['b', 'c'], train: ['a', 'd'], cutoff: '2023-01-01T00:00:00Z', method: 'most_recent_fraction' });
+    expect(planSplit(candidates, 0.25)).toEqual({
+      eval: ['b', 'c'],
+      train: ['a', 'd'],
+      cutoff: '2023-01-01T00:00:00Z',
+      method: 'most_recent_fraction',
+    });
     expect(planSplit(candidates, 0)).toMatchObject({ eval: [], cutoff: null });
   });
 
   it('pins eval to a list, pulling in the rest of a pinned group', () => {
-    expect(planSplit(candidates, 0.5, ['c'])).toEqual({ eval: ['b', 'c'], train: ['a', 'd'], cutoff: null, method: 'pinned' });
+    expect(planSplit(candidates, 0.5, ['c'])).toEqual({
+      eval: ['b', 'c'],
+      train: ['a', 'd'],
+      cutoff: null,
+      method: 'pinned',
+    });
   });
 });
 
 describe('row sketches', () => {
   it('estimates Jaccard of row sets', () => {
-    const rows = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => rowHash([String(from + i), 'x']));
+    const rows = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => rowHash([String(from + i), 'x']));
     const k = 256;
     expect(estimateJaccard(sketch(rows(0, 1000), k), sketch(rows(0, 1000), k), k)).toBe(1);
     const half = estimateJaccard(sketch(rows(0, 1000), k), sketch(rows(500, 1500), k), k);

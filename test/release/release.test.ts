@@ -2,8 +2,8 @@ import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectCorpusTasks } from '../../pipeline/release/collect.ts';
-import { diffManifests, type Manifest } from '../../pipeline/release/manifest.ts';
 import { listFiles } from '../../pipeline/release/exports.ts';
+import { diffManifests, type Manifest } from '../../pipeline/release/manifest.ts';
 import { release } from '../../pipeline/stages/release/index.ts';
 import { sha256File } from '../../pipeline/util/hash.ts';
 import { testContext, testdir } from '../support/testdir.ts';
@@ -42,17 +42,27 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const ctx = testContext(root);
     const { dir } = await release(ctx, { corpus: published, version: '1.0.0' });
     await ctx.close();
-    const publishedList = JSON.parse(await readFile(join(published, 'question_list.json'), 'utf8')) as Record<string, unknown>[];
+    const publishedList = JSON.parse(await readFile(join(published, 'question_list.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
     const byTask = new Map(publishedList.map((e) => [e.file_path as string, e]));
     let folders = 0;
     for (const split of ['train', 'eval']) {
       expect((await readdir(join(dir, split))).sort()).toEqual(['databases', 'question_list.json']);
-      const list = JSON.parse(await readFile(join(dir, split, 'question_list.json'), 'utf8')) as Record<string, unknown>[];
-      expect((await readdir(join(dir, split, 'databases'))).sort()).toEqual(list.map((e) => e.file_path).sort());
+      const list = JSON.parse(await readFile(join(dir, split, 'question_list.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >[];
+      expect((await readdir(join(dir, split, 'databases'))).sort()).toEqual(
+        list.map((e) => e.file_path).sort(),
+      );
       for (const entry of list) {
         const task = entry.file_path as string;
         expect(Object.keys(entry)).toEqual(Object.keys(byTask.get(task) as object));
-        expect(await listFiles(join(dir, split, 'databases', task))).toEqual(await listFiles(join(published, 'databases', task)));
+        expect(await listFiles(join(dir, split, 'databases', task))).toEqual(
+          await listFiles(join(published, 'databases', task)),
+        );
         folders += 1;
       }
     }
@@ -72,7 +82,9 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     expect(evalDates.sort()[0]! >= trainDates.sort().at(-1)!).toBe(true);
     expect(manifest.split.cutoff).toBe(evalDates.sort()[0]);
     // Both variants and both tasks of one dataset (steam games: class and reg) stay together.
-    expect(splitOf.get('hbugrae_best-selling-steam-games-of-all-time_class')).toBe(splitOf.get('hbugrae_best-selling-steam-games-of-all-time_reg'));
+    expect(splitOf.get('hbugrae_best-selling-steam-games-of-all-time_class')).toBe(
+      splitOf.get('hbugrae_best-selling-steam-games-of-all-time_reg'),
+    );
     const contamination = JSON.parse(await readFile(join(dir, 'contamination.json'), 'utf8'));
     expect(contamination.groups).toContainEqual([
       'ayushmanyashaswi_car-data-small-dataset-good-for-learning',
@@ -90,8 +102,12 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const { dir, manifest } = await release(ctx, { corpus: published, version: '1.0.0' });
     await ctx.close();
     expect(manifest.tasks.filter((t) => t.split === 'eval').map((t) => t.task)).toEqual([`${pinned}_reg`]);
-    const open = JSON.parse(await readFile(join(dir, 'open_license/train_question_list.json'), 'utf8')) as { file_path: string }[];
-    const cc0 = manifest.tasks.filter((t) => t.license === 'CC0-1.0' && t.split === 'train').map((t) => t.task);
+    const open = JSON.parse(await readFile(join(dir, 'open_license/train_question_list.json'), 'utf8')) as {
+      file_path: string;
+    }[];
+    const cc0 = manifest.tasks
+      .filter((t) => t.license === 'CC0-1.0' && t.split === 'train')
+      .map((t) => t.task);
     expect(open.map((e) => e.file_path).sort()).toEqual(cc0.sort());
     expect(cc0.length).toBe(manifest.counts.open_license.train);
     const distribution = await readFile(join(dir, 'LICENSE_DISTRIBUTION.md'), 'utf8');
@@ -104,7 +120,19 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const { dir } = await release(ctx, { corpus: published, version: '1.2.3' });
     await ctx.close();
     const doc = JSON.parse(await readFile(join(dir, 'croissant.json'), 'utf8'));
-    for (const key of ['@context', '@type', 'conformsTo', 'name', 'description', 'license', 'url', 'creator', 'datePublished', 'distribution', 'recordSet']) {
+    for (const key of [
+      '@context',
+      '@type',
+      'conformsTo',
+      'name',
+      'description',
+      'license',
+      'url',
+      'creator',
+      'datePublished',
+      'distribution',
+      'recordSet',
+    ]) {
       expect(doc[key], key).toBeDefined();
     }
     expect(doc['@type']).toBe('sc:Dataset');
@@ -136,9 +164,14 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     await cp(published, corpus, { recursive: true });
     const ctx = testContext(root);
     const a = await release(ctx, { corpus, version: '1.0.0' });
-    const list = JSON.parse(await readFile(join(corpus, 'question_list.json'), 'utf8')) as { file_path: string }[];
+    const list = JSON.parse(await readFile(join(corpus, 'question_list.json'), 'utf8')) as {
+      file_path: string;
+    }[];
     const removed = 'carlmcbrideellis_data-anscombes-quartet_reg';
-    await writeFile(join(corpus, 'question_list.json'), JSON.stringify(list.filter((e) => e.file_path !== removed)));
+    await writeFile(
+      join(corpus, 'question_list.json'),
+      JSON.stringify(list.filter((e) => e.file_path !== removed)),
+    );
     await rm(join(corpus, 'databases', removed), { recursive: true });
     const changed = 'jacopoferretti_lung-capacity-of-kids_reg';
     await writeFile(join(corpus, 'databases', changed, 'source', 'metadata.txt'), 'edited\n');
@@ -147,6 +180,8 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const diff = diffManifests(a.manifest, b.manifest);
     expect(diff.removed).toEqual([removed]);
     expect(diff.added).toEqual([]);
-    expect(diff.changed.filter((c) => !c.moved)).toEqual([{ task: changed, moved: null, files: ['source/metadata.txt'] }]);
+    expect(diff.changed.filter((c) => !c.moved)).toEqual([
+      { task: changed, moved: null, files: ['source/metadata.txt'] },
+    ]);
   });
 });
