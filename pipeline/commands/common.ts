@@ -7,8 +7,7 @@ import { asDatasetId, type DatasetId } from '../ids.ts';
 import { Logger } from '../logger.ts';
 import type { StageSummary } from '../progress.ts';
 import { formatSummary } from '../render/summary.ts';
-import { formatJson } from '../store/atomic.ts';
-import { writeFileAtomic } from '../store/atomic.ts';
+import { formatJson, writeFileAtomic } from '../store/atomic.ts';
 
 export const DEFAULT_CONFIG = 'configs/default.yaml';
 
@@ -43,9 +42,17 @@ function idList(value: string, previous: DatasetId[] = []): DatasetId[] {
 export function withCommonOptions(command: Command): Command {
   return command
     .option('-c, --config <file>', 'YAML config file', DEFAULT_CONFIG)
-    .option('--only <ids>', 'only these datasets: ids (owner_slug) or refs (owner/slug), comma separated', idList)
+    .option(
+      '--only <ids>',
+      'only these datasets: ids (owner_slug) or refs (owner/slug), comma separated',
+      idList,
+    )
     .option('--force', 'redo datasets even when their artifacts are fresh')
-    .addOption(new Option('--concurrency <n>', 'datasets worked on at once (default: run.concurrency)').argParser(positiveInt))
+    .addOption(
+      new Option('--concurrency <n>', 'datasets worked on at once (default: run.concurrency)').argParser(
+        positiveInt,
+      ),
+    )
     .option('-v, --verbose', 'log every dataset, including fresh ones, and debug detail')
     .option('--strict', 'exit 1 when any dataset is rejected, not only on errors');
 }
@@ -70,12 +77,24 @@ export async function contextFromOptions(options: CommonOptions): Promise<Contex
 }
 
 /** Prints the summary, records it under processed/_runs/, and returns the exit code. */
-export async function finishRun(ctx: Context, summaries: StageSummary[], startedMs: number, strict: boolean): Promise<number> {
+export async function finishRun(
+  ctx: Context,
+  summaries: StageSummary[],
+  startedMs: number,
+  strict: boolean,
+): Promise<number> {
   const totalMs = ctx.clock.now() - startedMs;
   process.stdout.write(formatSummary(summaries, totalMs));
   const stamp = new Date(startedMs).toISOString().replace(/[:.]/g, '-');
   await mkdir(ctx.paths.runsDir(), { recursive: true });
-  await writeFileAtomic(join(ctx.paths.runsDir(), `${stamp}.json`), formatJson({ started_at: new Date(startedMs).toISOString(), wall_ms: Math.round(totalMs), stages: summaries }));
+  await writeFileAtomic(
+    join(ctx.paths.runsDir(), `${stamp}.json`),
+    formatJson({
+      started_at: new Date(startedMs).toISOString(),
+      wall_ms: Math.round(totalMs),
+      stages: summaries,
+    }),
+  );
   const errors = summaries.some((s) => Object.keys(s.errors).length > 0);
   const rejected = summaries.some((s) => Object.keys(s.rejected).length > 0);
   if (ctx.signal.aborted) return 1;

@@ -8,7 +8,9 @@ export function registerRelease(program: Command): void {
   const release = withCommonOptions(
     program
       .command('release')
-      .description('write splits/<version>/: train/eval in the published layout, open-license subset, manifest, exports')
+      .description(
+        'write splits/<version>/: train/eval in the published layout, open-license subset, manifest, exports',
+      )
       .requiredOption('--version <x.y.z>', 'release version (semantic versioning)')
       .option('--corpus <dir>', 'release an existing corpus in the published layout instead of processed/'),
   );

@@ -42,5 +42,12 @@ export function registerStages(program: Command, setExit: (code: number) => void
     'after',
     '\nA rerun skips every dataset whose inputs did not change, so an interrupted run resumes.\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
   );
-  run.action(async (options: CommonOptions) => setExit(await runEntries(stages.map((s) => s.name), options)));
+  run.action(async (options: CommonOptions) =>
+    setExit(
+      await runEntries(
+        stages.map((s) => s.name),
+        options,
+      ),
+    ),
+  );
 }

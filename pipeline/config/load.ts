@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
-import { type Config, configSchema } from './schema.ts';
 import { crossFieldWarnings } from './rules.ts';
+import { type Config, configSchema } from './schema.ts';
 
 export type ConfigResult = { ok: true; config: Config; warnings: string[] } | { ok: false; errors: string[] };
 
@@ -16,7 +16,10 @@ function issueLines(error: z.ZodError): string[] {
     if (issue.code === 'unrecognized_keys') {
       const where = issue.path.length ? `${formatIssuePath(issue.path)}.` : '';
       return issue.keys
-        .map((key) => `${where}${key}: unknown key (check the spelling; \`dare-forge config --schema\` lists every key)`)
+        .map(
+          (key) =>
+            `${where}${key}: unknown key (check the spelling; \`dare-forge config --schema\` lists every key)`,
+        )
         .join('\n');
     }
     return `${formatIssuePath(issue.path)}: ${issue.message}`;
@@ -43,8 +46,7 @@ function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>)
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const existing = out[key];
-    out[key] =
-      isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
+    out[key] = isPlainObject(existing) && isPlainObject(value) ? deepMerge(existing, value) : value;
   }
   return out;
 }
@@ -54,14 +56,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** Loads a config file, throwing a UserError (exit 2) that lists every problem. */
-export async function loadConfig(path: string, overrides: Record<string, unknown> = {}): Promise<ConfigResult & { ok: true }> {
+export async function loadConfig(
+  path: string,
+  overrides: Record<string, unknown> = {},
+): Promise<ConfigResult & { ok: true }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : `cannot read it (${code ?? String(error)})`;
-    throw new UserError(`config ${path}: ${why}. Pass an existing YAML file with --config, e.g. --config configs/default.yaml`);
+    throw new UserError(
+      `config ${path}: ${why}. Pass an existing YAML file with --config, e.g. --config configs/default.yaml`,
+    );
   }
   const result = parseConfigText(text, overrides);
   if (!result.ok) {

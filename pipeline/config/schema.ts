@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { corpusSection, pathsSection, runSection, sourceSection } from './sections/core.ts';
 import { buildSection } from './sections/build.ts';
+import { corpusSection, pathsSection, runSection, sourceSection } from './sections/core.ts';
 import { draftSection } from './sections/draft.ts';
 import { kaggleSection } from './sections/kaggle.ts';
 import { llmSection } from './sections/llm.ts';

@@ -4,7 +4,10 @@ import type { ProgressEvent } from '../progress.ts';
  * Plain progress lines for CI and pipes: one line per finished dataset, none per fresh one
  * unless verbose (a rerun of thousands of fresh datasets should not flood the log).
  */
-export function plainRenderer(write: (line: string) => void, verbose: boolean): (event: ProgressEvent) => void {
+export function plainRenderer(
+  write: (line: string) => void,
+  verbose: boolean,
+): (event: ProgressEvent) => void {
   const done = new Map<string, number>();
   const totals = new Map<string, number>();
   return (event) => {
@@ -24,11 +27,15 @@ export function plainRenderer(write: (line: string) => void, verbose: boolean): 
         const { outcome } = event;
         const what = outcome.status === 'ok' ? 'ok' : `${outcome.status}(${outcome.reason})`;
         const fresh = event.fresh ? ' fresh' : '';
-        write(`[${event.stage}] ${n}/${totals.get(event.stage) ?? '?'} ${event.id} ${what}${fresh} ${event.ms}ms`);
+        write(
+          `[${event.stage}] ${n}/${totals.get(event.stage) ?? '?'} ${event.id} ${what}${fresh} ${event.ms}ms`,
+        );
         break;
       }
       case 'stage:end':
-        write(`[${event.summary.stage}] done: ${event.summary.processed} processed, ${event.summary.fresh} fresh`);
+        write(
+          `[${event.summary.stage}] done: ${event.summary.processed} processed, ${event.summary.fresh} fresh`,
+        );
         break;
       default:
         break;

@@ -28,7 +28,8 @@ export function formatSummary(summaries: readonly StageSummary[], totalMs: numbe
     for (const f of failures.slice(0, 50)) {
       lines.push(`  ${f.stage} ${f.id}: ${f.status}(${f.reason}) ${firstLine(f.detail)}`);
     }
-    if (failures.length > 50) lines.push(`  ... and ${failures.length - 50} more (see processed/<id>/status/)`);
+    if (failures.length > 50)
+      lines.push(`  ... and ${failures.length - 50} more (see processed/<id>/status/)`);
   }
   lines.push('', `Wall time ${seconds(totalMs)}`);
   return `${lines.join('\n')}\n`;

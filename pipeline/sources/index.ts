@@ -1,10 +1,13 @@
 import { resolve } from 'node:path';
 import type { Context } from '../context.ts';
-import type { Source } from './source.ts';
 import { UserError } from '../errors.ts';
+import type { Source } from './source.ts';
 
 /** The source named by config (or --source), constructed lazily so unused ones cost nothing. */
-export async function sourceFor(ctx: Context, kind: Source['kind'] = ctx.config.source.kind): Promise<Source> {
+export async function sourceFor(
+  ctx: Context,
+  kind: Source['kind'] = ctx.config.source.kind,
+): Promise<Source> {
   switch (kind) {
     case 'mirror': {
       const { createMirrorSource } = await import('./mirror/index.ts');

@@ -55,7 +55,10 @@ export const kaggleMetadataSchema = z.looseObject({
     subtitle: z.string().nullable().optional(),
     description: z.string().nullable().optional(),
     keywords: z.array(z.string()).nullable().optional(),
-    licenses: z.array(z.looseObject({ name: z.string() })).nullable().optional(),
+    licenses: z
+      .array(z.looseObject({ name: z.string() }))
+      .nullable()
+      .optional(),
     usabilityRating: looseNumber.nullable().optional(),
     data: z.array(kaggleFileInfoSchema).nullable().optional(),
   }),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { stableStringify } from '../util/hash.ts';
 
 /**
@@ -32,7 +32,10 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
  * Replaces a whole folder atomically: the caller fills a sibling temp folder, then it is
  * swapped in. A crash leaves either the old folder or the new one (plus a temp to sweep).
  */
-export async function replaceDirAtomic(target: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
+export async function replaceDirAtomic(
+  target: string,
+  fill: (tempDir: string) => Promise<void>,
+): Promise<void> {
   const parent = dirname(target);
   await mkdir(parent, { recursive: true });
   const temp = join(parent, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);

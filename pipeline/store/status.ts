@@ -6,7 +6,11 @@ import { type StatusRecord, statusRecordSchema } from './outcome.ts';
 import type { Paths, StageName } from './paths.ts';
 
 /** Reads a status record; a missing, torn or foreign file reads as "never ran". */
-export async function readStatus(paths: Paths, stage: StageName, id: DatasetId): Promise<StatusRecord | undefined> {
+export async function readStatus(
+  paths: Paths,
+  stage: StageName,
+  id: DatasetId,
+): Promise<StatusRecord | undefined> {
   let text: string;
   try {
     text = await readFile(paths.statusFile(stage, id), 'utf8');

@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 export const corpusSection = z
   .strictObject({
-    name: z.string().min(1).default('dare-forge-demo').describe('Name of the corpus, used in release manifests.'),
+    name: z
+      .string()
+      .min(1)
+      .default('dare-forge-demo')
+      .describe('Name of the corpus, used in release manifests.'),
     seed: z
       .int()
       .min(0)
@@ -56,6 +60,9 @@ export const runSection = z
       .max(64)
       .default(2)
       .describe('How many datasets a stage works on at once (overridden by --concurrency).'),
-    strict: z.boolean().default(false).describe('Exit 1 when any dataset is rejected (overridden by --strict).'),
+    strict: z
+      .boolean()
+      .default(false)
+      .describe('Exit 1 when any dataset is rejected (overridden by --strict).'),
   })
   .describe('How stages run.');

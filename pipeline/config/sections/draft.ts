@@ -42,7 +42,14 @@ export const draftSection = z
       .int()
       .min(4)
       .default(30)
-      .describe('A time-series task needs at least this many distinct time points.'),
+      .describe('A single-series time-series task needs at least this many distinct time points.'),
+    min_time_points_per_entity: z
+      .int()
+      .min(4)
+      .default(10)
+      .describe(
+        'A multi-series time-series task (with entity columns) needs at least this many time points.',
+      ),
     prompt_preview_rows: z
       .int()
       .min(0)

@@ -91,7 +91,7 @@ export const verifySection = z
       .max(2 ** 31 - 1024)
       .default(60000)
       .describe(
-        'When running as root, worker slot k runs its jobs as uid/gid job_uid_base + k (unprivileged, so process limits apply).',
+        'When running as root, each worker slot runs its jobs as its own unprivileged uid/gid (so process limits apply), claimed from this uid upwards; claims in <tmp>/dare-forge-job-uids keep concurrent pools apart.',
       ),
     limits: sandboxLimits.prefault({}),
     remote: remoteExecutor.prefault({}),

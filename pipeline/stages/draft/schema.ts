@@ -29,7 +29,9 @@ export const timeSeriesDecisionSchema = z.object({
   /** Columns identifying independent series (empty for a single series). */
   entity_columns: z.array(columnName),
   column_type_inference: z.record(z.string(), z.enum(['numeric', 'object'])),
-  resample: z.object({ rule: z.string().min(1), aggregation: z.enum(['mean', 'sum', 'last', 'first', 'max', 'min']) }).nullable(),
+  resample: z
+    .object({ rule: z.string().min(1), aggregation: z.enum(['mean', 'sum', 'last', 'first', 'max', 'min']) })
+    .nullable(),
 });
 export type TimeSeriesDecision = z.infer<typeof timeSeriesDecisionSchema>;
 
@@ -47,6 +49,7 @@ export const llmRequestRecordSchema = z.object({
   cost_usd: z.number(),
   cached: z.boolean(),
 });
+export type LlmRequestRecord = z.infer<typeof llmRequestRecordSchema>;
 
 export const draftSchema = z.object({
   dataset: z.string(),
@@ -54,15 +57,23 @@ export const draftSchema = z.object({
   provider: z.string(),
   model: z.string(),
   prompt_versions: z.record(z.string(), z.string()),
+  /** The family the designer judged the best fit (the published benchmark builds one per dataset). */
+  primary_family: z.enum(familyKeys).nullable().optional(),
   requests: z.array(llmRequestRecordSchema),
   /** finance, health, business, technology, automotive, education, environment, other */
   domain: z.string(),
   /** The raw file (relative to raw/<id>/files) the tasks are built from. */
   main_table: z.string(),
   families: z.object({
-    classification: z.union([z.object({ status: z.literal('ok'), decision: tabularDecisionSchema }), declined]),
+    classification: z.union([
+      z.object({ status: z.literal('ok'), decision: tabularDecisionSchema }),
+      declined,
+    ]),
     regression: z.union([z.object({ status: z.literal('ok'), decision: tabularDecisionSchema }), declined]),
-    time_series: z.union([z.object({ status: z.literal('ok'), decision: timeSeriesDecisionSchema }), declined]),
+    time_series: z.union([
+      z.object({ status: z.literal('ok'), decision: timeSeriesDecisionSchema }),
+      declined,
+    ]),
   }),
 });
 export type Draft = z.infer<typeof draftSchema>;

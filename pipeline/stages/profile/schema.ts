@@ -5,7 +5,15 @@ import { z } from 'zod';
  * are JSON numbers (null where undefined, e.g. std of one value); values from the data are
  * kept as strings in `top_values` and `preview` so nothing is coerced.
  */
-export const semanticTypes = ['numeric', 'categorical', 'datetime', 'text', 'id_like', 'constant', 'boolean'] as const;
+export const semanticTypes = [
+  'numeric',
+  'categorical',
+  'datetime',
+  'text',
+  'id_like',
+  'constant',
+  'boolean',
+] as const;
 export type SemanticType = (typeof semanticTypes)[number];
 
 export const columnProfileSchema = z.object({
@@ -37,6 +45,11 @@ export const columnProfileSchema = z.object({
     })
     .nullable(),
   avg_length: z.number().nullable(),
+  /**
+   * Statistics estimated rather than counted (large files: HyperLogLog distinct counts,
+   * t-digest quantiles, top values omitted for near-unique columns). Absent when all exact.
+   */
+  approximate: z.array(z.enum(['distinct_count', 'quantiles', 'top_values'])).optional(),
 });
 export type ColumnProfile = z.infer<typeof columnProfileSchema>;
 
@@ -47,7 +60,13 @@ export const tableProfileSchema = z.object({
   rows: z.number(),
   column_count: z.number(),
   dialect: z
-    .object({ delimiter: z.string(), quote: z.string(), escape: z.string(), header: z.boolean(), encoding: z.string() })
+    .object({
+      delimiter: z.string(),
+      quote: z.string(),
+      escape: z.string(),
+      header: z.boolean(),
+      encoding: z.string(),
+    })
     .nullable(),
   columns: z.array(columnProfileSchema),
   /** First rows as strings (null for missing), in column order. */

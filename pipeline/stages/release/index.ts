@@ -1,6 +1,6 @@
 import type { Context } from '../../context.ts';
 import type { StageSummary } from '../../progress.ts';
-import { type ReleaseTask, collectCorpusTasks } from '../../release/collect.ts';
+import { collectCorpusTasks, type ReleaseTask } from '../../release/collect.ts';
 import { collectProcessedTasks } from '../../release/processed.ts';
 import { type ReleaseResult, writeRelease } from '../../release/write.ts';
 import type { StageRunOptions } from '../registry.ts';
@@ -12,7 +12,10 @@ export interface ReleaseRunOptions extends StageRunOptions {
 }
 
 /** The release is one artifact for the whole corpus, so it reports as a single item. */
-export async function release(ctx: Context, options: ReleaseRunOptions = {}): Promise<ReleaseResult & { tasks: ReleaseTask[] }> {
+export async function release(
+  ctx: Context,
+  options: ReleaseRunOptions = {},
+): Promise<ReleaseResult & { tasks: ReleaseTask[] }> {
   const tasks = options.corpus ? await collectCorpusTasks(options.corpus) : await collectProcessedTasks(ctx);
   const only = options.only ? new Set<string>(options.only) : undefined;
   const chosen = only ? tasks.filter((t) => only.has(t.dataset)) : tasks;
@@ -29,7 +32,9 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
   // `run` rewrites the configured version each time: it is the working release of this corpus.
   const result = await release(ctx, { ...options, force: options.force ?? true });
   const counts = result.manifest.counts.tasks;
-  ctx.logger.info(`release ${result.manifest.version}: ${counts.train} train and ${counts.eval} eval tasks in ${result.dir}`);
+  ctx.logger.info(
+    `release ${result.manifest.version}: ${counts.train} train and ${counts.eval} eval tasks in ${result.dir}`,
+  );
   const summary: StageSummary = {
     stage: 'release',
     total: result.tasks.length,

@@ -4,7 +4,7 @@ import type { Context } from '../../context.ts';
 import { Rejection } from '../../errors.ts';
 import { type DatasetId, datasetIdFromRef } from '../../ids.ts';
 import type { StageSummary } from '../../progress.ts';
-import { type StageDefinition, runStage } from '../../runner.ts';
+import { runStage, type StageDefinition } from '../../runner.ts';
 import { sourceFor } from '../../sources/index.ts';
 import type { KaggleListItem } from '../../sources/shapes.ts';
 import type { Source } from '../../sources/source.ts';
@@ -28,7 +28,10 @@ function listingIdentity(item: KaggleListItem) {
   };
 }
 
-export function scrapeDefinition(source: Source, items: ReadonlyMap<DatasetId, KaggleListItem>): StageDefinition {
+export function scrapeDefinition(
+  source: Source,
+  items: ReadonlyMap<DatasetId, KaggleListItem>,
+): StageDefinition {
   const itemOf = (id: DatasetId) => {
     const item = items.get(id);
     if (!item) throw new Error(`scrape: no listing for ${id}`);
@@ -49,7 +52,8 @@ export function scrapeDefinition(source: Source, items: ReadonlyMap<DatasetId, K
       const item = itemOf(id);
       const target = ctx.paths.rawDir(id);
       const metadata = await source.metadata(ctx, item.ref);
-      if (metadata.errorMessage) throw new Rejection('source_error', `metadata of ${item.ref}: ${metadata.errorMessage}`);
+      if (metadata.errorMessage)
+        throw new Rejection('source_error', `metadata of ${item.ref}: ${metadata.errorMessage}`);
       let files: { path: string; bytes: number; sha256: string }[] = [];
       await replaceDirAtomic(target, async (temp) => {
         const filesDir = join(temp, 'files');

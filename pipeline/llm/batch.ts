@@ -1,0 +1,178 @@
+import type { LlmConfig } from '../config/sections/llm.ts';
+import type { Logger } from '../logger.ts';
+import { type BatchRecord, BatchStore } from './batch-store.ts';
+import type { LlmCache } from './cache.ts';
+import type { Provider } from './provider.ts';
+import type { PreparedRequest } from './request.ts';
+import type { TokenUsage } from './types.ts';
+
+export interface BatchFailure {
+  request_hash: string;
+  template: string;
+  error: string;
+}
+
+export interface BatchReport {
+  requested: number;
+  already_cached: number;
+  /** Requests sent in new batches by this run. */
+  submitted: number;
+  batches_created: string[];
+  /** Batches a previous run submitted that this run polled instead of resubmitting. */
+  batches_resumed: string[];
+  /** Answers written to the cache by this run. */
+  succeeded: number;
+  failed: BatchFailure[];
+  /** Requests whose batch was still running when polling stopped (llm.batch.max_wait_ms). */
+  pending: number;
+}
+
+export interface BatchDeps {
+  provider: Provider;
+  cache: LlmCache;
+  processedDir: string;
+  settings: LlmConfig['batch'];
+  logger: Logger;
+  sleep(ms: number): Promise<void>;
+  now(): number;
+  signal: AbortSignal | undefined;
+  retried<T>(what: string, call: () => Promise<T>): Promise<T>;
+  record(
+    request: Pick<PreparedRequest, 'hash' | 'provider' | 'model' | 'template' | 'labels'>,
+    usage: TokenUsage,
+  ): void;
+  requests: readonly PreparedRequest[];
+  replayOnly: boolean;
+}
+
+export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
+  const { provider } = deps;
+  const store = new BatchStore(deps.processedDir);
+  const byHash = new Map(deps.requests.map((request) => [request.hash, request]));
+  const report: BatchReport = {
+    requested: byHash.size,
+    already_cached: 0,
+    submitted: 0,
+    batches_created: [],
+    batches_resumed: [],
+    succeeded: 0,
+    failed: [],
+    pending: 0,
+  };
+  const missing: PreparedRequest[] = [];
+  for (const request of byHash.values()) {
+    if (await deps.cache.get(request.hash)) report.already_cached += 1;
+    else missing.push(request);
+  }
+  if (deps.replayOnly) {
+    // llm.cache replay: no provider traffic at all, not even polling.
+    report.pending = missing.length;
+    return report;
+  }
+  const open = (
+    await store.list((file, reason) => deps.logger.warn(`ignoring unreadable ${file}: ${reason}`))
+  ).filter(
+    (record) =>
+      record.status === 'submitted' && record.provider === provider.name && record.model === provider.model,
+  );
+  report.batches_resumed = open.map((record) => record.batch_id);
+  const inOpenBatch = new Set(open.flatMap((record) => record.requests.map((entry) => entry.request_hash)));
+  const toSubmit = missing.filter((request) => !inOpenBatch.has(request.hash));
+
+  for (let start = 0; start < toSubmit.length; start += deps.settings.max_requests) {
+    const chunk = toSubmit.slice(start, start + deps.settings.max_requests);
+    const batchId = await deps.retried('batch submit', () => provider.submitBatch(chunk));
+    const record: BatchRecord = {
+      provider: provider.name,
+      model: provider.model,
+      batch_id: batchId,
+      status: 'submitted',
+      requests: chunk.map((request) => ({
+        request_hash: request.hash,
+        template: request.template,
+        template_version: request.templateVersion,
+      })),
+      failures: [],
+    };
+    await store.save(record);
+    deps.logger.info(`${provider.name}: submitted batch ${batchId} with ${chunk.length} request(s)`);
+    report.batches_created.push(batchId);
+    report.submitted += chunk.length;
+    open.push(record);
+  }
+
+  const started = deps.now();
+  let running = open;
+  while (running.length > 0) {
+    const still: BatchRecord[] = [];
+    for (const record of running) {
+      const state = await deps.retried(`batch poll ${record.batch_id}`, () =>
+        provider.pollBatch(record.batch_id),
+      );
+      if (state.status === 'running') still.push(record);
+      else if (state.status === 'failed') await finish(deps, store, record, report, state.detail);
+      else await ingest(deps, store, record, byHash, report);
+    }
+    running = still;
+    if (running.length === 0 || deps.signal?.aborted) break;
+    if (deps.now() - started >= deps.settings.max_wait_ms) break;
+    await deps.sleep(deps.settings.poll_interval_ms);
+  }
+  report.pending = running.reduce((sum, record) => sum + record.requests.length, 0);
+  return report;
+}
+
+async function ingest(
+  deps: BatchDeps,
+  store: BatchStore,
+  record: BatchRecord,
+  byHash: ReadonlyMap<string, PreparedRequest>,
+  report: BatchReport,
+): Promise<void> {
+  const items = await deps.retried(`batch results ${record.batch_id}`, () =>
+    deps.provider.batchResults(record.batch_id),
+  );
+  const results = new Map(items.map((item) => [item.hash, item]));
+  const failures: BatchRecord['failures'] = [];
+  for (const entry of record.requests) {
+    const item = results.get(entry.request_hash);
+    if (!item?.ok) {
+      const error = item ? item.error : 'no result in the batch output';
+      failures.push({ request_hash: entry.request_hash, error });
+      report.failed.push({ ...failureOf(entry), error });
+      continue;
+    }
+    const key = { provider: deps.provider.name, model: deps.provider.model, hash: entry.request_hash };
+    await deps.cache.put(
+      { ...key, template: entry.template, templateVersion: entry.template_version },
+      item.answer,
+      'batch',
+    );
+    // A resumed batch may hold requests this run did not ask for: count them without labels.
+    const labels = byHash.get(entry.request_hash)?.labels ?? {};
+    deps.record({ ...key, template: entry.template, labels }, item.answer.usage);
+    report.succeeded += 1;
+  }
+  await store.save({ ...record, status: 'ended', failures });
+}
+
+async function finish(
+  deps: BatchDeps,
+  store: BatchStore,
+  record: BatchRecord,
+  report: BatchReport,
+  detail: string,
+): Promise<void> {
+  const error = `batch ${record.batch_id} failed: ${deps.logger.redact(detail)}`;
+  for (const entry of record.requests) report.failed.push({ ...failureOf(entry), error });
+  await store.save({
+    ...record,
+    status: 'failed',
+    detail: error,
+    failures: record.requests.map((entry) => ({ request_hash: entry.request_hash, error })),
+  });
+}
+
+function failureOf(entry: BatchRecord['requests'][number]): Omit<BatchFailure, 'error'> {
+  return { request_hash: entry.request_hash, template: entry.template };
+}

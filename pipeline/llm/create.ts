@@ -1,0 +1,83 @@
+import type { Config } from '../config/schema.ts';
+import { UserError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { CachedLlmClient } from './client.ts';
+import type { Provider, ProviderSettings } from './provider.ts';
+import { anthropicProvider } from './providers/anthropic.ts';
+import { openAiProvider } from './providers/openai.ts';
+import type { ProviderName } from './request.ts';
+import { abortableSleep, type RetryDeps } from './retry.ts';
+
+/** The parts of a Context the client needs (a Context fits as is). */
+export interface LlmClientOptions {
+  config: Config;
+  paths: { processed: string };
+  logger: Logger;
+  signal?: AbortSignal;
+  /** Defaults to config.draft.provider. */
+  provider?: ProviderName;
+  /** Where keys and base URLs are read; defaults to process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Tests replace waiting and jitter; defaults are real time and Math.random. */
+  retry?: Partial<RetryDeps>;
+}
+
+const providers = {
+  openai: { keyVariable: 'OPENAI_API_KEY', baseUrlVariable: 'OPENAI_BASE_URL', make: openAiProvider },
+  anthropic: {
+    keyVariable: 'ANTHROPIC_API_KEY',
+    baseUrlVariable: 'ANTHROPIC_BASE_URL',
+    make: anthropicProvider,
+  },
+} as const;
+
+export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
+  const { config, logger } = options;
+  const name = options.provider ?? config.draft.provider;
+  if (name === 'offline') {
+    throw new UserError(
+      'draft.provider is offline: there is no LLM client to create (use the offline drafter).',
+    );
+  }
+  const env = options.env ?? process.env;
+  const spec = providers[name];
+  const apiKey = env[spec.keyVariable]?.trim();
+  if (!apiKey) {
+    throw new UserError(
+      `${spec.keyVariable} is not set, and draft.provider is ${name}. Export it in the environment ` +
+        '(keys are never read from config files); a local OpenAI-compatible server accepts any non-empty value.',
+    );
+  }
+  logger.addSecret(apiKey);
+  const section = config.llm[name];
+  const retry: RetryDeps = {
+    sleep: options.retry?.sleep ?? abortableSleep,
+    random: options.retry?.random ?? Math.random,
+    now: options.retry?.now ?? Date.now,
+    onRetry:
+      options.retry?.onRetry ??
+      ((info) => logger.debug(`${name}: ${info.what}: ${info.failure.kind}, retrying in ${info.delayMs} ms`)),
+  };
+  const settings: ProviderSettings = {
+    apiKey,
+    baseURL: section.base_url ?? (env[spec.baseUrlVariable] || undefined),
+    model: config.llm.model ?? section.model,
+    maxTokens: config.llm.max_tokens,
+    temperature: config.llm.temperature,
+    timeoutMs: config.llm.timeout_ms,
+    completionWindow: config.llm.batch.completion_window,
+    anthropicMode: config.llm.anthropic.structured_output,
+    logger,
+    now: retry.now,
+  };
+  const provider: Provider = spec.make(settings);
+  return new CachedLlmClient({
+    provider,
+    config: config.llm,
+    processedDir: options.paths.processed,
+    logger,
+    keyVariable: spec.keyVariable,
+    retry,
+    signal: options.signal,
+  });
+}

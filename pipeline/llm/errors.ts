@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+
+/**
+ * The provider answered, but the answer does not parse as JSON or does not match the schema.
+ * Carries the raw text and the validation issues so the caller can quote them back.
+ */
+export class LlmInvalidResponse extends Error {
+  readonly rawText: string;
+  readonly issues: readonly string[];
+  readonly requestHash: string;
+  readonly cached: boolean;
+
+  constructor(options: { rawText: string; issues: readonly string[]; requestHash: string; cached: boolean }) {
+    super(`LLM answer does not match the schema: ${options.issues.slice(0, 5).join('; ')}`);
+    this.name = 'LlmInvalidResponse';
+    this.rawText = options.rawText;
+    this.issues = options.issues;
+    this.requestHash = options.requestHash;
+    this.cached = options.cached;
+  }
+}
+
+export type CallFailureKind =
+  | 'rate_limit'
+  | 'server'
+  | 'timeout'
+  | 'connection'
+  | 'auth'
+  | 'bad_request'
+  | 'aborted'
+  | 'other';
+
+/** A provider call that failed for good (not retryable, or retries exhausted). */
+export class LlmCallError extends Error {
+  readonly kind: CallFailureKind;
+  readonly status: number | undefined;
+  readonly attempts: number;
+
+  constructor(
+    message: string,
+    options: { kind: CallFailureKind; status: number | undefined; attempts: number },
+  ) {
+    super(message);
+    this.name = 'LlmCallError';
+    this.kind = options.kind;
+    this.status = options.status;
+    this.attempts = options.attempts;
+  }
+}
+
+/** Formats zod issues as `path: message` lines (the form quoted back to the model). */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map(
+    (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+  );
+}

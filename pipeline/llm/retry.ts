@@ -1,0 +1,119 @@
+import type { LlmConfig } from '../config/sections/llm.ts';
+import type { CallFailureKind } from './errors.ts';
+
+export interface CallFailure {
+  kind: CallFailureKind;
+  retryable: boolean;
+  status: number | undefined;
+  /** What the server asked us to wait (retry-after-ms, else retry-after). */
+  retryAfterMs: number | undefined;
+  message: string;
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/** The error classes both official SDKs export under the same names. */
+export interface SdkErrorClasses {
+  APIError: ErrorClass;
+  APIConnectionError: ErrorClass;
+  APIConnectionTimeoutError: ErrorClass;
+  APIUserAbortError: ErrorClass;
+}
+
+export function classifySdkError(error: unknown, sdk: SdkErrorClasses, now: number): CallFailure {
+  const message = error instanceof Error ? error.message : String(error);
+  const failure = (kind: CallFailureKind, retryable: boolean, status?: number, retryAfterMs?: number) => ({
+    kind,
+    retryable,
+    status,
+    retryAfterMs,
+    message,
+  });
+  if (error instanceof sdk.APIUserAbortError) return failure('aborted', false);
+  if (error instanceof sdk.APIConnectionTimeoutError) return failure('timeout', true);
+  if (error instanceof sdk.APIConnectionError) return failure('connection', true);
+  if (!(error instanceof sdk.APIError)) return failure('other', false);
+  const status = 'status' in error && typeof error.status === 'number' ? error.status : undefined;
+  const headers = 'headers' in error && error.headers instanceof Headers ? error.headers : undefined;
+  const retryAfterMs = headers ? retryAfter(headers, now) : undefined;
+  if (status === 429) return failure('rate_limit', true, status, retryAfterMs);
+  if (status === 401 || status === 403) return failure('auth', false, status);
+  if (status === 408 || status === 409) return failure('timeout', true, status, retryAfterMs);
+  if (status !== undefined && status >= 500) return failure('server', true, status, retryAfterMs);
+  return failure('bad_request', false, status);
+}
+
+/** retry-after-ms (milliseconds) wins over retry-after (seconds or an HTTP date). */
+export function retryAfter(headers: Headers, now: number): number | undefined {
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number.parseFloat(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export interface RetryDeps {
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  random(): number;
+  now(): number;
+  onRetry?(info: { attempt: number; delayMs: number; failure: CallFailure; what: string }): void;
+}
+
+/** The wait before attempt `attempt + 1`: the server's word if given, else capped backoff with jitter. */
+export function retryDelay(
+  policy: LlmConfig['retries'],
+  attempt: number,
+  failure: CallFailure,
+  random: number,
+): number {
+  if (failure.retryAfterMs !== undefined) return Math.min(failure.retryAfterMs, policy.max_retry_after_ms);
+  const exponential = Math.min(policy.max_delay_ms, policy.base_delay_ms * 2 ** (attempt - 1));
+  return Math.round(exponential / 2 + (random * exponential) / 2);
+}
+
+/**
+ * Runs `call` until it succeeds, fails with a non-retryable error, or runs out of attempts;
+ * then throws what `toError` makes of the last failure.
+ */
+export async function withRetries<T>(options: {
+  what: string;
+  call: () => Promise<T>;
+  classify: (error: unknown) => CallFailure;
+  toError: (failure: CallFailure, attempts: number) => Error;
+  policy: LlmConfig['retries'];
+  deps: RetryDeps;
+  signal?: AbortSignal;
+}): Promise<T> {
+  const { policy, deps } = options;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await options.call();
+    } catch (error) {
+      const failure = options.classify(error);
+      if (!failure.retryable || attempt >= policy.max_attempts || options.signal?.aborted) {
+        throw options.toError(failure, attempt);
+      }
+      const delayMs = retryDelay(policy, attempt, failure, deps.random());
+      deps.onRetry?.({ attempt, delayMs, failure, what: options.what });
+      await deps.sleep(delayMs, options.signal);
+    }
+  }
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
