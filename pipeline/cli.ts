@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerRelease } from './commands/release.ts';
@@ -13,8 +14,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = new Command('dare-forge')
     .version(CODE_VERSION)
     .description(
-      'Build verifiable DARE-bench-style benchmark tasks for data-science agents from Kaggle datasets.\n' +
-        'Stages: scrape -> profile -> draft -> build -> verify -> release; each writes one artifact per\n' +
+      'Build verifiable DARE-bench-style benchmark tasks for data-science agents from Kaggle datasets. ' +
+        'Stages: scrape -> profile -> draft -> build -> verify -> release; each writes one artifact per ' +
         'dataset and skips datasets whose inputs did not change.',
     )
     .enablePositionalOptions()
@@ -25,6 +26,9 @@ export async function main(argv: string[]): Promise<number> {
       '\nExit codes: 0 run completed (rejections are normal outcomes), 1 a dataset ended in error or the run\ncould not finish (--strict: also any rejection), 2 bad usage or config.\n\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
     );
   registerStages(program, (code) => {
+    exitCode = code;
+  });
+  registerAdd(program, (code) => {
     exitCode = code;
   });
   registerRelease(program);

@@ -2,6 +2,7 @@ import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Config } from './config/schema.ts';
 import { Logger } from './logger.ts';
 import { Progress } from './progress.ts';
+import type { Shard } from './shard.ts';
 import { Paths } from './store/paths.ts';
 
 export interface Clock {
@@ -23,6 +24,8 @@ export interface Context {
   progress: Progress;
   signal: AbortSignal;
   concurrency: number;
+  /** With --shard k/n, only this shard's datasets are processed by per-dataset stages. */
+  shard?: Shard;
   /** The folder relative config paths (catalog, mirror) resolve against. */
   cwd: string;
   /** A shared DuckDB instance, created on first use with the configured limits. */
@@ -38,6 +41,7 @@ export interface ContextOptions {
   progress?: Progress;
   signal?: AbortSignal;
   concurrency?: number;
+  shard?: Shard;
 }
 
 export function createContext(options: ContextOptions): Context {
@@ -52,6 +56,7 @@ export function createContext(options: ContextOptions): Context {
     progress: options.progress ?? new Progress(),
     signal: options.signal ?? new AbortController().signal,
     concurrency: options.concurrency ?? config.run.concurrency,
+    ...(options.shard ? { shard: options.shard } : {}),
     cwd,
     duckdb() {
       instance ??= import('@duckdb/node-api').then(({ DuckDBInstance }) =>

@@ -8,6 +8,7 @@ import { failed, type Outcome } from './store/outcome.ts';
 import type { StageName } from './store/paths.ts';
 import { readStatus, writeStatus } from './store/status.ts';
 import { hashValue } from './util/hash.ts';
+import { inShard } from './shard.ts';
 import { CODE_VERSION } from './version.ts';
 
 export interface StageResult {
@@ -38,10 +39,11 @@ export interface RunOptions {
 export async function runStage(
   ctx: Context,
   definition: StageDefinition,
-  ids: readonly DatasetId[],
+  allIds: readonly DatasetId[],
   options: RunOptions = {},
 ): Promise<StageSummary> {
   const started = ctx.clock.now();
+  const ids = allIds.filter((id) => inShard(id, ctx.shard));
   const summary: StageSummary = {
     stage: definition.stage,
     total: ids.length,
@@ -109,7 +111,9 @@ export async function runStage(
 
 function toOutcome(error: unknown): Outcome {
   if (error instanceof Rejection) return { status: 'rejected', reason: error.reason, detail: error.message };
-  return failed('unexpected', errorMessage(error));
+  // Errors that know what went wrong carry a stable `reason` (e.g. kaggle_unavailable).
+  const reason = (error as { reason?: unknown } | null)?.reason;
+  return failed(typeof reason === 'string' && /^[a-z][a-z0-9_]*$/.test(reason) ? reason : 'unexpected', errorMessage(error));
 }
 
 function record(

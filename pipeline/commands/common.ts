@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load.ts';
 import { type Context, createContext } from '../context.ts';
 import { asDatasetId, type DatasetId } from '../ids.ts';
 import { Logger } from '../logger.ts';
+import { parseShard, type Shard } from '../shard.ts';
 import type { StageSummary } from '../progress.ts';
 import { formatSummary } from '../render/summary.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
@@ -18,6 +19,9 @@ export interface CommonOptions {
   concurrency?: number;
   verbose?: boolean;
   strict?: boolean;
+  shard?: Shard;
+  /** scrape and run: overrides source.kind. */
+  source?: 'catalog' | 'mirror' | 'kaggle';
 }
 
 function positiveInt(value: string): number {
@@ -54,12 +58,24 @@ export function withCommonOptions(command: Command): Command {
       ),
     )
     .option('-v, --verbose', 'log every dataset, including fresh ones, and debug detail')
-    .option('--strict', 'exit 1 when any dataset is rejected, not only on errors');
+    .option('--strict', 'exit 1 when any dataset is rejected, not only on errors')
+    .addOption(
+      new Option('--shard <k/n>', 'process only shard k of n (a stable subset by dataset id), e.g. 1/4').argParser(
+        (value: string) => {
+          try {
+            return parseShard(value);
+          } catch (error) {
+            throw new InvalidArgumentError((error as Error).message);
+          }
+        },
+      ),
+    );
 }
 
 /** Loads config and builds the context; Ctrl-C stops taking new datasets, a second one exits. */
 export async function contextFromOptions(options: CommonOptions): Promise<Context> {
-  const { config, warnings } = await loadConfig(options.config);
+  const overrides = options.source ? { source: { kind: options.source } } : {};
+  const { config, warnings } = await loadConfig(options.config, overrides);
   const logger = new Logger(options.verbose ? 'debug' : 'info');
   for (const warning of warnings) logger.warn(warning);
   const controller = new AbortController();
@@ -73,6 +89,7 @@ export async function contextFromOptions(options: CommonOptions): Promise<Contex
     logger,
     signal: controller.signal,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    ...(options.shard ? { shard: options.shard } : {}),
   });
 }
 

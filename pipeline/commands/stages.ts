@@ -1,10 +1,10 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { executeStages } from '../render/execute.ts';
 import { stages } from '../stages/registry.ts';
 import { type CommonOptions, contextFromOptions, finishRun, withCommonOptions } from './common.ts';
 
 const examples: Record<string, string> = {
-  scrape: 'dare-forge scrape --config configs/default.yaml',
+  scrape: 'dare-forge scrape --source mirror --config configs/fixtures.yaml',
   profile: 'dare-forge profile --only vega-datasets_penguins --force',
 };
 
@@ -27,8 +27,9 @@ async function runEntries(names: readonly string[], options: CommonOptions): Pro
 
 /** One subcommand per stage, plus `run` for all of them in order. */
 export function registerStages(program: Command, setExit: (code: number) => void): void {
-  for (const entry of stages) {
+  for (const entry of stages.filter((s) => !s.ownCommand)) {
     const command = withCommonOptions(program.command(entry.name).description(entry.summary));
+    if (entry.name === 'scrape') command.addOption(sourceOption());
     command.addHelpText(
       'after',
       `\nOutcome per dataset: ok, rejected(reason) or error(reason); fresh datasets are skipped.\nExample:\n  $ ${examples[entry.name] ?? `dare-forge ${entry.name}`}\n`,
@@ -37,7 +38,7 @@ export function registerStages(program: Command, setExit: (code: number) => void
   }
   const run = withCommonOptions(
     program.command('run').description(`all stages in order: ${stages.map((s) => s.name).join(' -> ')}`),
-  );
+  ).addOption(sourceOption());
   run.addHelpText(
     'after',
     '\nA rerun skips every dataset whose inputs did not change, so an interrupted run resumes.\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
@@ -50,4 +51,12 @@ export function registerStages(program: Command, setExit: (code: number) => void
       ),
     ),
   );
+}
+
+function sourceOption(): Option {
+  return new Option('--source <kind>', 'where datasets come from (overrides source.kind)').choices([
+    'catalog',
+    'mirror',
+    'kaggle',
+  ]);
 }

@@ -85,7 +85,12 @@ export async function writeRelease(
     for (const split of ['train', 'eval'] as const) {
       const inSplit = tasks.filter((t) => splitOf(t) === split);
       await mkdir(join(temp, split, 'databases'), { recursive: true });
-      for (const t of inSplit) await cp(t.dir, join(temp, split, 'databases', t.task), { recursive: true });
+      // Only source/ and verify/ are the published layout; build bookkeeping stays behind.
+      for (const t of inSplit) {
+        for (const part of ['source', 'verify']) {
+          await cp(join(t.dir, part), join(temp, split, 'databases', t.task, part), { recursive: true });
+        }
+      }
       await writeFileAtomic(
         join(temp, split, 'question_list.json'),
         publishedJson(inSplit.map((t) => t.entry)),

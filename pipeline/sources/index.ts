@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Context } from '../context.ts';
-import { UserError } from '../errors.ts';
 import type { Source } from './source.ts';
 
 /** The source named by config (or --source), constructed lazily so unused ones cost nothing. */
@@ -17,7 +16,9 @@ export async function sourceFor(
       const { createCatalogSource } = await import('./catalog/index.ts');
       return createCatalogSource(resolve(ctx.cwd, ctx.config.source.catalog));
     }
-    default:
-      throw new UserError(`source.kind ${kind} is not available in this build yet; use catalog or mirror`);
+    case 'kaggle': {
+      const { createKaggleSource } = await import('./kaggle/index.ts');
+      return createKaggleSource(ctx.config.kaggle, ctx.logger);
+    }
   }
 }

@@ -4,7 +4,7 @@ import type { StageSummary } from '../progress.ts';
 import type { StageName } from '../store/paths.ts';
 
 export interface StageRunOptions {
-  only?: readonly DatasetId[];
+  only?: DatasetId[];
   force?: boolean;
 }
 
@@ -15,6 +15,8 @@ export interface StageModule {
 export interface StageEntry {
   name: StageName;
   summary: string;
+  /** Registered by its own command module (extra flags); `run` still includes it. */
+  ownCommand?: boolean;
   load(): Promise<StageModule>;
 }
 
@@ -24,5 +26,35 @@ export const stages: readonly StageEntry[] = [
     name: 'scrape',
     summary: 'copy datasets from the source into raw/<id>/ (listing, metadata, files)',
     load: () => import('./scrape/index.ts'),
+  },
+  {
+    name: 'profile',
+    summary: 'profile every table with DuckDB into processed/<id>/profile.json',
+    load: () => import('./profile/index.ts'),
+  },
+  {
+    name: 'draft',
+    summary: 'design tasks (LLM or offline heuristics) into processed/<id>/draft.json',
+    load: async () => {
+      const draft = await import('./draft/index.ts');
+      return {
+        async run(ctx, options) {
+          if (ctx.config.draft.provider === 'offline') return draft.run(ctx, options);
+          const { createLlmClient } = await import('../llm/index.ts');
+          return draft.run(ctx, { ...options, llm: createLlmClient(ctx) });
+        },
+      };
+    },
+  },
+  {
+    name: 'build',
+    summary: 'materialise task folders in the DARE-bench layout under processed/<id>/tasks/',
+    load: () => import('./build/index.ts'),
+  },
+  {
+    name: 'release',
+    summary: 'write splits/<release.version>/ from tasks whose verification passed',
+    ownCommand: true,
+    load: () => import('./release/index.ts'),
   },
 ];

@@ -42,8 +42,7 @@ export const rewriteTemplate: PromptTemplate<RewriteArgs, RewriteAnswer> = {
 
 /** Backticked spans of the original that the rewrite dropped (the build stage rejects such a rewrite). */
 export function droppedIdentifiers(original: string, rewritten: string): string[] {
-  const spans = (text: string) =>
-    new Set([...text.matchAll(/`([^`]+)`/g)].map((match) => match[1] as string));
+  const spans = (text: string) => new Set([...text.matchAll(/`([^`]+)`/g)].map((match) => match[1] ?? ''));
   const kept = spans(rewritten);
   return [...spans(original)].filter((span) => !kept.has(span));
 }

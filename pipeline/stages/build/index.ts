@@ -1,0 +1,158 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Context } from '../../context.ts';
+import { errorMessage, Rejection } from '../../errors.ts';
+import { asDatasetId, type DatasetId, type TaskFamily, taskId } from '../../ids.ts';
+import type { StageSummary } from '../../progress.ts';
+import { type RunOptions, runStage, type StageDefinition, type StageResult } from '../../runner.ts';
+import { writeJsonAtomic } from '../../store/atomic.ts';
+import { ok } from '../../store/outcome.ts';
+import { sha256File } from '../../util/hash.ts';
+import type { Draft } from '../draft/schema.ts';
+import { type ComposeInput, composeTabular, composeTimeSeries } from './compose.ts';
+import { delimiterOf, exists, readBuildInputs } from './inputs.ts';
+import { metadataText } from './metadata.ts';
+import { loadTable } from './table.ts';
+import { QUESTION_ENTRY_FILE, writeTaskFolder } from './write-task.ts';
+
+export { draftFromPublishedMetadata } from './published.ts';
+export { QUESTION_ENTRY_FILE } from './write-task.ts';
+
+type Composed = ReturnType<typeof composeTabular>;
+type Declined = { reason: string; detail: string };
+
+/** Per drafted family: how to compose its task, or why the draft declined it. */
+function familyJobs(
+  draft: Draft,
+): { key: string; suffix: TaskFamily; job: ((input: ComposeInput) => Composed) | Declined }[] {
+  const { classification, regression, time_series } = draft.families;
+  return [
+    {
+      key: 'classification',
+      suffix: 'class',
+      job:
+        classification.status === 'ok'
+          ? (input) => composeTabular(input, classification.decision)
+          : classification,
+    },
+    {
+      key: 'regression',
+      suffix: 'reg',
+      job: regression.status === 'ok' ? (input) => composeTabular(input, regression.decision) : regression,
+    },
+    {
+      key: 'time_series',
+      suffix: 'ts',
+      job:
+        time_series.status === 'ok' ? (input) => composeTimeSeries(input, time_series.decision) : time_series,
+    },
+  ];
+}
+
+/** One line per family in processed/<id>/build.json: what was built, or why not. */
+type FamilyRecord =
+  | { family: string; task: string; status: 'built'; counts: object }
+  | { family: string; task: string; status: 'declined' | 'rejected'; reason: string; detail: string };
+
+export const buildStage: StageDefinition = {
+  stage: 'build',
+  version: '1',
+  async inputs(ctx, id) {
+    const draftPath = ctx.paths.artifact(id, 'draft.json');
+    const profilePath = ctx.paths.artifact(id, 'profile.json');
+    const inputs = await readBuildInputs(ctx, id);
+    return {
+      draft: await sha256File(draftPath),
+      profile: (await exists(profilePath)) ? await sha256File(profilePath) : null,
+      listing: inputs.listing,
+      metadata: inputs.metadata,
+      main_table: await sha256File(inputs.mainTablePath),
+      build: ctx.config.build,
+      seed: ctx.config.corpus.seed,
+    };
+  },
+  process: buildDataset,
+};
+
+async function buildDataset(ctx: Context, id: DatasetId): Promise<StageResult> {
+  const inputs = await readBuildInputs(ctx, id);
+  const duckdb = await ctx.duckdb();
+  const table = await loadTable(
+    duckdb,
+    inputs.mainTablePath,
+    delimiterOf(inputs.profile, inputs.draft.main_table),
+  );
+  const base: Omit<ComposeInput, 'task'> = {
+    datasetId: id,
+    corpusSeed: ctx.config.corpus.seed,
+    config: ctx.config.build,
+    table,
+    envelope: { listing: inputs.listing, metadata: inputs.metadata },
+    metadataText: metadataText(inputs.metadata, inputs.draft.main_table),
+  };
+  const records: FamilyRecord[] = [];
+  const artifacts: string[] = [];
+  for (const { key, suffix, job } of familyJobs(inputs.draft)) {
+    const task = taskId(id, suffix);
+    const dir = ctx.paths.taskDir(id, task);
+    if (typeof job !== 'function') {
+      records.push({ family: key, task, status: 'declined', reason: job.reason, detail: job.detail });
+      await rm(dir, { recursive: true, force: true });
+      continue;
+    }
+    let composed: Composed;
+    try {
+      composed = job({ ...base, task });
+    } catch (error) {
+      if (!(error instanceof Rejection)) throw error;
+      records.push({
+        family: key,
+        task,
+        status: 'rejected',
+        reason: error.reason,
+        detail: errorMessage(error),
+      });
+      await rm(dir, { recursive: true, force: true });
+      continue;
+    }
+    await writeTaskFolder(duckdb, dir, composed.contents);
+    records.push({ family: key, task, status: 'built', counts: composed.counts });
+    artifacts.push(join(dir, 'verify', 'all_metadata.json'), join(dir, QUESTION_ENTRY_FILE));
+  }
+  const summaryPath = ctx.paths.artifact(id, 'build.json');
+  await writeJsonAtomic(summaryPath, { dataset: id, tasks: records });
+  const built = records.filter((r) => r.status === 'built');
+  if (built.length === 0) {
+    const why = records.map((r) => (r.status === 'built' ? '' : `${r.family}: ${r.reason}`)).join('; ');
+    throw new Rejection('no_tasks', `no task could be built (${why})`);
+  }
+  return {
+    outcome: ok(`${built.length} task(s): ${built.map((r) => r.task).join(', ')}`),
+    artifacts: [...artifacts, summaryPath],
+  };
+}
+
+export interface BuildRunOptions extends RunOptions {
+  /** Datasets to build; default every processed/<id> that has a draft.json. */
+  ids?: readonly DatasetId[];
+}
+
+export async function run(ctx: Context, opts: BuildRunOptions = {}): Promise<StageSummary> {
+  const ids = opts.ids ?? (await draftedDatasets(ctx));
+  return runStage(ctx, buildStage, ids, { force: opts.force });
+}
+
+async function draftedDatasets(ctx: Context): Promise<DatasetId[]> {
+  let names: string[];
+  try {
+    names = await readdir(ctx.paths.processed);
+  } catch {
+    return [];
+  }
+  const ids: DatasetId[] = [];
+  for (const name of names.sort()) {
+    if (name.startsWith('_') || name.startsWith('.')) continue;
+    if (await exists(join(ctx.paths.processed, name, 'draft.json'))) ids.push(asDatasetId(name));
+  }
+  return ids;
+}

@@ -1,0 +1,83 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { z } from 'zod';
+import type { Context } from '../../context.ts';
+import { errorMessage, Rejection } from '../../errors.ts';
+import type { DatasetId } from '../../ids.ts';
+import {
+  type KaggleListItem,
+  type KaggleMetadata,
+  kaggleListItemSchema,
+  kaggleMetadataSchema,
+} from '../../sources/shapes.ts';
+import { type Draft, draftSchema } from '../draft/schema.ts';
+import { type Profile, profileSchema } from '../profile/schema.ts';
+
+export interface BuildInputs {
+  draft: Draft;
+  /** Optional: only the main table's csv dialect is taken from it. */
+  profile: Profile | null;
+  listing: KaggleListItem;
+  metadata: KaggleMetadata;
+  mainTablePath: string;
+}
+
+async function readJson<T>(path: string, schema: z.ZodType<T>, missingReason: string): Promise<T> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new Rejection(missingReason, `${path} is missing; run the stage that writes it first`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Rejection(
+      'invalid_input',
+      `${path} is not valid JSON (${errorMessage(error)}); rerun the stage that writes it`,
+    );
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Rejection(
+      'invalid_input',
+      `${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return parsed.data;
+}
+
+export async function readBuildInputs(ctx: Context, id: DatasetId): Promise<BuildInputs> {
+  const draft = await readJson(ctx.paths.artifact(id, 'draft.json'), draftSchema, 'no_draft');
+  const profilePath = ctx.paths.artifact(id, 'profile.json');
+  const profile = (await exists(profilePath))
+    ? await readJson(profilePath, profileSchema, 'no_profile')
+    : null;
+  const rawDir = ctx.paths.rawDir(id);
+  const listing = await readJson(join(rawDir, 'listing.json'), kaggleListItemSchema, 'no_listing');
+  const metadata = await readJson(join(rawDir, 'metadata.json'), kaggleMetadataSchema, 'no_metadata');
+  const filesDir = ctx.paths.rawFilesDir(id);
+  const mainTablePath = resolve(filesDir, draft.main_table);
+  if (relative(filesDir, mainTablePath).startsWith('..')) {
+    throw new Rejection('invalid_input', `draft main_table "${draft.main_table}" points outside ${filesDir}`);
+  }
+  if (!(await exists(mainTablePath)))
+    throw new Rejection('no_main_table', `main table ${mainTablePath} is missing`);
+  return { draft, profile, listing, metadata, mainTablePath };
+}
+
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function delimiterOf(profile: Profile | null, mainTable: string): string | undefined {
+  const table = profile?.tables.find((t) => t.file === mainTable);
+  return table?.dialect?.delimiter || undefined;
+}

@@ -1,0 +1,214 @@
+import type { BuildConfig } from '../../config/sections/build.ts';
+import { Rejection } from '../../errors.ts';
+import type { TabularDecision } from '../draft/schema.ts';
+import { interleave, makeNoiseRows } from './noise.ts';
+import { Random } from './random.ts';
+import { computeRange, type ExpectedRange, type FeatureType } from './ranges.ts';
+import { type Cell, type Column, columnIndex, type Table } from './table.ts';
+
+export type FileFormat = 'csv' | 'sqlite' | 'parquet';
+
+/** One table of an output file (csv and parquet files hold exactly one). */
+export interface FileTable {
+  name: string;
+  columns: Column[];
+  rows: Cell[][];
+}
+
+/** What the seeded choices decided for one tabular task: everything the question states. */
+export interface TabularPlan {
+  problemType: 'classification' | 'regression';
+  targets: string[];
+  targetCandidates: string[];
+  relatedFeatures: string[];
+  /** Features with an expected range, in the order the question states them. */
+  ranges: Map<string, ExpectedRange>;
+  selected: string[];
+  numerical: string[];
+  categorical: string[];
+  columnTypes: Map<string, FeatureType>;
+  trainTestRatio: number;
+  format: FileFormat;
+  imputer: string;
+  model: string;
+  randomState: number;
+}
+
+export interface TabularFiles {
+  train_v1: FileTable[];
+  train_v1_no_err: FileTable;
+  val_v1: FileTable;
+  train_v2: FileTable;
+  val_v2: FileTable;
+  ground_truth: FileTable;
+}
+
+export interface TabularBuild {
+  plan: TabularPlan;
+  files: TabularFiles;
+  counts: { train: number; val: number; noise: number; blanked: number };
+}
+
+const rowIdColumn: Column = { name: 'row_id', kind: 'integer' };
+
+export function buildTabular(
+  table: Table,
+  decision: TabularDecision,
+  config: BuildConfig,
+  corpusSeed: number,
+  datasetId: string,
+): TabularBuild {
+  const family = decision.problem_type === 'classification' ? 'class' : 'reg';
+  const random = (purpose: string) => Random.for(corpusSeed, datasetId, `build:${family}:${purpose}`);
+  const targetIdx = decision.target.map((t) => columnIndex(table, t));
+  let rows = table.rows.filter((row) => targetIdx.every((i) => row[i] !== null));
+  rows = random('split').shuffle(rows).slice(0, config.max_rows);
+  if (rows.length < config.min_rows) {
+    throw new Rejection(
+      'too_few_rows',
+      `${rows.length} rows with a known target; build.min_rows is ${config.min_rows}`,
+    );
+  }
+  const menu = random('menu');
+  const trainTestRatio = menu.pick(config.train_test_ratio);
+  const trainCount = Math.min(rows.length - 1, Math.max(1, Math.round(rows.length * trainTestRatio)));
+  const trainRows = rows.slice(0, trainCount);
+  const valRows = rows.slice(trainCount);
+
+  const excluded = new Set([...decision.target, ...decision.target_candidates]);
+  const rangeEntries: [string, ExpectedRange][] = [];
+  for (const name of decision.related_features) {
+    if (excluded.has(name)) continue;
+    const index = columnIndex(table, name);
+    const type = decision.column_type_inference[name] ?? 'categorical';
+    const storage = (table.columns[index] as Column).kind;
+    const range = computeRange(
+      trainRows.map((row) => row[index] ?? null),
+      type,
+      storage,
+      config.max_range_categories,
+    );
+    if (range) rangeEntries.push([name, range]);
+  }
+  if (rangeEntries.length === 0) {
+    throw new Rejection(
+      'no_ranged_features',
+      'no candidate feature has a usable expected range (numbers or few categories)',
+    );
+  }
+  const orderedRanges = random('ranges').shuffle(rangeEntries);
+  const ranges = new Map(orderedRanges);
+  const rangedNames = orderedRanges.map(([name]) => name);
+  const pick = random('features');
+  const share =
+    config.selected_fraction.min +
+    pick.float() * (config.selected_fraction.max - config.selected_fraction.min);
+  const selected = pick.shuffle(rangedNames).slice(0, Math.max(1, Math.round(rangedNames.length * share)));
+  const typeOf = (name: string): FeatureType => decision.column_type_inference[name] ?? 'categorical';
+  const columnTypes = new Map(Object.entries(decision.column_type_inference));
+  for (const name of selected) columnTypes.set(name, typeOf(name));
+
+  const plan: TabularPlan = {
+    problemType: decision.problem_type,
+    targets: [...decision.target],
+    targetCandidates: [...decision.target_candidates],
+    relatedFeatures: [...decision.related_features],
+    ranges,
+    selected,
+    numerical: selected.filter((n) => typeOf(n) === 'numerical'),
+    categorical: selected.filter((n) => typeOf(n) === 'categorical'),
+    columnTypes,
+    trainTestRatio,
+    format: menu.weighted(formatWeights(config)),
+    imputer: menu.pick(config.imputers),
+    model: menu.pick(
+      decision.problem_type === 'classification' ? config.classification_models : config.regression_models,
+    ),
+    randomState: menu.int(0, config.random_state_max),
+  };
+
+  // IF columns: targets first, then the ranged features in the stated order.
+  const ifNames = [...decision.target, ...rangedNames];
+  const ifIdx = ifNames.map((n) => columnIndex(table, n));
+  const ifColumns = ifIdx.map((i) => table.columns[i] as Column);
+  const ranged = orderedRanges.map(([, range], k) => ({ index: decision.target.length + k, range }));
+  const cleanIf = trainRows.map((row) => ifIdx.map((i) => row[i] ?? null));
+  const blank = random('missing');
+  const blankedAt = blank.sampleIndices(cleanIf.length, Math.round(cleanIf.length * config.missing_fraction));
+  for (const at of blankedAt) (cleanIf[at] as Cell[])[blank.pick(ranged).index] = null;
+  const noiseRandom = random('noise');
+  const noise = makeNoiseRows(
+    cleanIf,
+    {
+      ranged,
+      noiseCount: Math.round(cleanIf.length * config.noise_fraction),
+      maxBrokenColumns: config.noise_max_broken_columns,
+    },
+    noiseRandom,
+  );
+  const noisy = interleave(cleanIf, noise, noiseRandom);
+
+  const valIdx = ifIdx.slice(decision.target.length);
+  const nonTarget = table.columns.map((_, i) => i).filter((i) => !targetIdx.includes(i));
+  const withRowId = (cells: Cell[][]) => cells.map((row, k) => [String(k + 1), ...row]);
+  const files: TabularFiles = {
+    train_v1: splitIntoTables(ifColumns, withRowId(noisy), plan.format, random('tables'), config),
+    train_v1_no_err: { name: 'train_set', columns: ifColumns, rows: cleanIf },
+    val_v1: {
+      name: 'val_set',
+      columns: [rowIdColumn, ...valIdx.map((i) => table.columns[i] as Column)],
+      rows: withRowId(valRows.map((row) => valIdx.map((i) => row[i] ?? null))),
+    },
+    train_v2: { name: 'train_set', columns: table.columns, rows: trainRows },
+    val_v2: {
+      name: 'val_set',
+      columns: [rowIdColumn, ...nonTarget.map((i) => table.columns[i] as Column)],
+      rows: withRowId(valRows.map((row) => nonTarget.map((i) => row[i] ?? null))),
+    },
+    ground_truth: {
+      name: 'ground_truth',
+      columns: [rowIdColumn, ...targetIdx.map((i) => table.columns[i] as Column)],
+      rows: withRowId(valRows.map((row) => targetIdx.map((i) => row[i] ?? null))),
+    },
+  };
+  return {
+    plan,
+    files,
+    counts: { train: trainRows.length, val: valRows.length, noise: noise.length, blanked: blankedAt.length },
+  };
+}
+
+function formatWeights(config: BuildConfig): [FileFormat, number][] {
+  const w = config.file_format_weights;
+  return [
+    ['csv', w.csv],
+    ['sqlite', w.sqlite],
+    ['parquet', w.parquet],
+  ];
+}
+
+/**
+ * train_v1 as stored: csv and parquet drop row_id (one table); sqlite spreads the columns
+ * over table_1..table_k, each keyed by row_id, to be joined back on it.
+ */
+function splitIntoTables(
+  columns: Column[],
+  rowsWithId: Cell[][],
+  format: FileFormat,
+  random: Random,
+  config: BuildConfig,
+): FileTable[] {
+  if (format !== 'sqlite')
+    return [{ name: 'train_set', columns, rows: rowsWithId.map((row) => row.slice(1)) }];
+  const order = random.shuffle(columns.map((_, i) => i));
+  const count = Math.min(order.length, random.int(config.sqlite_tables.min, config.sqlite_tables.max));
+  const groups: number[][] = Array.from({ length: count }, () => []);
+  order.forEach((columnAt, k) => {
+    (groups[k % count] as number[]).push(columnAt);
+  });
+  return groups.map((group, t) => ({
+    name: `table_${t + 1}`,
+    columns: [rowIdColumn, ...group.map((i) => columns[i] as Column)],
+    rows: rowsWithId.map((row) => [row[0] ?? null, ...group.map((i) => row[i + 1] ?? null)]),
+  }));
+}

@@ -1,0 +1,229 @@
+import type { BuildConfig } from '../../config/sections/build.ts';
+import { Rejection } from '../../errors.ts';
+import type { TimeSeriesDecision } from '../draft/schema.ts';
+import { Random } from './random.ts';
+import { computeRange, type ExpectedRange } from './ranges.ts';
+import { type Cell, type Column, columnIndex, type Table } from './table.ts';
+import type { FileTable } from './tabular.ts';
+import { bucketLabel, compileFormat, formatTime, isoWall, type ParsedTime, parseTime } from './timefmt.ts';
+
+export interface TimeSeriesPlan {
+  targets: string[];
+  timeColumn: string;
+  timeFormat: string;
+  entityColumns: string[];
+  relatedFeatures: string[];
+  ranges: Map<string, ExpectedRange>;
+  selected: string[];
+  columnTypes: Map<string, 'numeric' | 'object'>;
+  resample: TimeSeriesDecision['resample'];
+  trainTestRatio: number;
+  randomState: number;
+  predictionStartingTime: string;
+}
+
+export interface TimeSeriesBuild {
+  plan: TimeSeriesPlan;
+  files: {
+    train: FileTable;
+    val_v1: FileTable;
+    ground_truth_v1: FileTable;
+    val_v2: FileTable;
+    ground_truth_v2: FileTable;
+  };
+  counts: { train: number; val: number; val_v2: number };
+}
+
+const rowIdColumn: Column = { name: 'row_id', kind: 'integer' };
+
+export function buildTimeSeries(
+  table: Table,
+  decision: TimeSeriesDecision,
+  config: BuildConfig,
+  corpusSeed: number,
+  datasetId: string,
+): TimeSeriesBuild {
+  const random = (purpose: string) => Random.for(corpusSeed, datasetId, `build:ts:${purpose}`);
+  const timeIdx = columnIndex(table, decision.time_column);
+  const targetIdx = decision.target.map((t) => columnIndex(table, t));
+  const entityIdx = decision.entity_columns.map((e) => columnIndex(table, e));
+  for (const i of targetIdx) {
+    const column = table.columns[i] as Column;
+    if (column.kind === 'text')
+      throw new Rejection('ts_target_not_numeric', `time series target "${column.name}" is not numeric`);
+  }
+  const pattern = compileFormat(decision.time_format);
+  if (!pattern)
+    throw new Rejection(
+      'ts_bad_time_format',
+      `time_format "${decision.time_format}" uses an unsupported directive`,
+    );
+  const parsed: { row: Cell[]; time: ParsedTime }[] = [];
+  for (const row of table.rows) {
+    const text = row[timeIdx] ?? null;
+    const time = text === null ? null : parseTime(pattern, text);
+    if (time) parsed.push({ row, time });
+  }
+  const unparsed = table.rows.length - parsed.length;
+  if (unparsed > table.rows.length * config.ts_max_unparsed_fraction) {
+    throw new Rejection(
+      'ts_time_unparsed',
+      `${unparsed} of ${table.rows.length} values of "${decision.time_column}" do not match time_format "${decision.time_format}"`,
+    );
+  }
+  const menu = random('menu');
+  const trainTestRatio = menu.pick(config.train_test_ratio);
+  const sorted = parsed
+    .map((p, order) => ({ ...p, order }))
+    .sort((a, b) => a.time.utc - b.time.utc || a.order - b.order);
+  const cut = sorted[Math.min(sorted.length - 1, Math.round(sorted.length * trainTestRatio))];
+  if (!cut) throw new Rejection('too_few_rows', 'the time series has no parseable rows');
+  const trainRows = parsed.filter((p) => p.time.utc < cut.time.utc);
+  const valRows = sorted.filter(
+    (p) => p.time.utc >= cut.time.utc && targetIdx.every((i) => p.row[i] !== null),
+  );
+  if (trainRows.length < config.min_rows || valRows.length === 0) {
+    throw new Rejection(
+      'too_few_rows',
+      `${trainRows.length} training and ${valRows.length} validation rows after the chronological split`,
+    );
+  }
+
+  const excluded = new Set([decision.time_column, ...decision.target]);
+  const rangeEntries: [string, ExpectedRange][] = [];
+  for (const name of decision.related_features) {
+    if (excluded.has(name)) continue;
+    const index = columnIndex(table, name);
+    const type = decision.column_type_inference[name] === 'numeric' ? 'numerical' : 'categorical';
+    const values = trainRows.map((p) => p.row[index] ?? null);
+    const range = computeRange(
+      values,
+      type,
+      (table.columns[index] as Column).kind,
+      config.max_range_categories,
+    );
+    if (range) rangeEntries.push([name, range]);
+  }
+  const ranges = new Map(rangeEntries);
+  const pick = random('features');
+  const share =
+    config.selected_fraction.min +
+    pick.float() * (config.selected_fraction.max - config.selected_fraction.min);
+  const selected = pick.shuffle([...ranges.keys()]).slice(0, Math.round(ranges.size * share));
+
+  const nonTarget = table.columns.map((_, i) => i).filter((i) => !targetIdx.includes(i));
+  const targetColumns = targetIdx.map((i) => table.columns[i] as Column);
+  const keyIdx = [timeIdx, ...entityIdx];
+  const groups = groupForecast(valRows, keyIdx, targetIdx, decision);
+  const keyColumns = keyIdx.map((i) => table.columns[i] as Column);
+  const floatTargets = targetColumns.map((c) => ({
+    ...c,
+    kind: decision.resample ? ('float' as const) : c.kind,
+  }));
+  return {
+    plan: {
+      targets: [...decision.target],
+      timeColumn: decision.time_column,
+      timeFormat: decision.time_format,
+      entityColumns: [...decision.entity_columns],
+      relatedFeatures: [...decision.related_features],
+      ranges,
+      selected,
+      columnTypes: new Map(Object.entries(decision.column_type_inference)),
+      resample: decision.resample,
+      trainTestRatio,
+      randomState: menu.int(0, config.random_state_max),
+      predictionStartingTime: isoWall(cut.time),
+    },
+    files: {
+      train: { name: 'train', columns: table.columns, rows: trainRows.map((p) => p.row) },
+      val_v1: {
+        name: 'val_v1',
+        columns: [rowIdColumn, ...nonTarget.map((i) => table.columns[i] as Column)],
+        rows: valRows.map((p, k) => [String(k + 1), ...nonTarget.map((i) => p.row[i] ?? null)]),
+      },
+      ground_truth_v1: {
+        name: 'ground_truth_v1',
+        columns: [rowIdColumn, ...targetColumns],
+        rows: valRows.map((p, k) => [String(k + 1), ...targetIdx.map((i) => p.row[i] ?? null)]),
+      },
+      val_v2: { name: 'val_v2', columns: keyColumns, rows: groups.map((g) => g.key) },
+      ground_truth_v2: {
+        name: 'ground_truth_v2',
+        columns: [...keyColumns, ...floatTargets],
+        rows: groups.map((g) => [...g.key, ...g.values]),
+      },
+    },
+    counts: { train: trainRows.length, val: valRows.length, val_v2: groups.length },
+  };
+}
+
+interface ForecastGroup {
+  key: Cell[];
+  sortTime: number;
+  values: Cell[];
+}
+
+/**
+ * CF rows: one per (time bucket, entity values). Resampled series aggregate the target with
+ * the drafted method; otherwise duplicate keys (which would break the join-based scoring)
+ * are averaged. Ordered by entity, then time.
+ */
+function groupForecast(
+  rows: readonly { row: Cell[]; time: ParsedTime }[],
+  keyIdx: number[],
+  targetIdx: number[],
+  decision: TimeSeriesDecision,
+): ForecastGroup[] {
+  const groups = new Map<string, { key: Cell[]; sortTime: number; samples: Cell[][] }>();
+  for (const { row, time } of rows) {
+    let label = row[keyIdx[0] as number] ?? null;
+    let sortTime = time.wall;
+    if (decision.resample) {
+      const bucket = bucketLabel(decision.resample.rule, time.wall);
+      if (bucket === null)
+        throw new Rejection(
+          'ts_bad_resample_rule',
+          `resample rule "${decision.resample.rule}" is not supported`,
+        );
+      label = formatTime(decision.time_format, bucket);
+      sortTime = bucket;
+    }
+    const key = [label, ...keyIdx.slice(1).map((i) => row[i] ?? null)];
+    const id = JSON.stringify(key);
+    const group = groups.get(id) ?? { key, sortTime, samples: [] };
+    group.samples.push(targetIdx.map((i) => row[i] ?? null));
+    groups.set(id, group);
+  }
+  const method = decision.resample?.aggregation ?? 'mean';
+  const out = [...groups.values()].map((g) => ({
+    key: g.key,
+    sortTime: g.sortTime,
+    values: targetIdx.map((_, t) => {
+      const column = g.samples.map((s) => s[t] ?? null);
+      return g.samples.length === 1 && !decision.resample ? (column[0] ?? null) : aggregate(column, method);
+    }),
+  }));
+  const entityKey = (g: ForecastGroup) => JSON.stringify(g.key.slice(1));
+  return out.sort((a, b) =>
+    entityKey(a) < entityKey(b) ? -1 : entityKey(a) > entityKey(b) ? 1 : a.sortTime - b.sortTime,
+  );
+}
+
+function aggregate(values: Cell[], method: string): Cell {
+  const numbers = values.filter((v): v is string => v !== null).map(Number);
+  if (numbers.length === 0) return null;
+  const result =
+    method === 'sum'
+      ? numbers.reduce((a, b) => a + b, 0)
+      : method === 'first'
+        ? (numbers[0] as number)
+        : method === 'last'
+          ? (numbers.at(-1) as number)
+          : method === 'max'
+            ? Math.max(...numbers)
+            : method === 'min'
+              ? Math.min(...numbers)
+              : numbers.reduce((a, b) => a + b, 0) / numbers.length;
+  return String(result);
+}

@@ -1,0 +1,116 @@
+import type { Context } from '../../context.ts';
+import { UserError } from '../../errors.ts';
+import type { DatasetId } from '../../ids.ts';
+import { promptVersions } from '../../llm/prompts/index.ts';
+import type { LlmClient } from '../../llm/types.ts';
+import type { StageSummary } from '../../progress.ts';
+import { runStage, type StageDefinition } from '../../runner.ts';
+import { writeJsonAtomic } from '../../store/atomic.ts';
+import { ok, rejected } from '../../store/outcome.ts';
+import { datasetsOkAt } from '../../store/status.ts';
+import { sha256File } from '../../util/hash.ts';
+import { checkedFamilies, rejectionOf } from './assemble.ts';
+import { draftInputFiles, loadDraftInput } from './inputs.ts';
+import { draftWithLlm } from './llm-drafter.ts';
+import { draftOffline } from './offline/index.ts';
+import { type Draft, draftSchema, type FamilyKey, familyKeys, type LlmRequestRecord } from './schema.ts';
+
+/** Bump when the offline heuristics change their output. */
+export const OFFLINE_DRAFTER_VERSION = '1';
+
+async function fileHash(path: string): Promise<string | null> {
+  try {
+    return await sha256File(path);
+  } catch {
+    return null;
+  }
+}
+
+/** The draft stage with a given LLM client (none: only the offline drafter can run). */
+export function makeDraftStage(llm?: LlmClient): StageDefinition {
+  return {
+    stage: 'draft',
+    version: '1',
+    async inputs(ctx, id) {
+      const files = draftInputFiles(ctx.paths, id);
+      const offline = ctx.config.draft.provider === 'offline';
+      return {
+        profile: await fileHash(files.profile),
+        metadata: await fileHash(files.metadata),
+        listing: await fileHash(files.listing),
+        draft: ctx.config.draft,
+        designer: offline
+          ? { offline: OFFLINE_DRAFTER_VERSION }
+          : { provider: llm?.provider, model: llm?.model, prompts: promptVersions },
+      };
+    },
+    async process(ctx, id) {
+      const input = await loadDraftInput(ctx, id);
+      const config = ctx.config.draft;
+      const offline = config.provider === 'offline';
+      let designed: { proposal: ReturnType<typeof draftOffline>; requests: LlmRequestRecord[] };
+      if (offline) {
+        designed = { proposal: draftOffline(input, config), requests: [] };
+      } else {
+        if (!llm) {
+          throw new UserError(
+            `draft.provider is ${config.provider} but no LLM client was set up: check the llm config`,
+          );
+        }
+        designed = await draftWithLlm(input, config, llm);
+      }
+      const families = checkedFamilies(input, designed.proposal, config, offline ? 'offline' : 'llm');
+      const draft: Draft = draftSchema.parse({
+        dataset: id,
+        drafted_by: config.provider,
+        provider: offline ? 'offline' : (llm?.provider ?? config.provider),
+        model: offline ? `heuristics@${OFFLINE_DRAFTER_VERSION}` : (llm?.model ?? ''),
+        prompt_versions: offline ? {} : promptVersions,
+        requests: designed.requests,
+        domain: designed.proposal.domain,
+        main_table: input.table.file,
+        primary_family: primaryFamily(designed.proposal.primary_family, families),
+        families,
+      });
+      const path = ctx.paths.artifact(id, 'draft.json');
+      await writeJsonAtomic(path, draft);
+      const rejection = rejectionOf(families);
+      const outcome = rejection ? rejected(rejection.reason, rejection.detail) : ok(okFamilies(draft));
+      return { outcome, artifacts: [path] };
+    },
+  };
+}
+
+/** The designer's pick when it survived validation, else the first family left. */
+function primaryFamily(pick: FamilyKey | null, families: Draft['families']): FamilyKey | null {
+  if (pick && families[pick].status === 'ok') return pick;
+  return familyKeys.find((family) => families[family].status === 'ok') ?? null;
+}
+
+function okFamilies(draft: Draft): string {
+  return Object.entries(draft.families)
+    .filter(([, family]) => family.status === 'ok')
+    .map(([name]) => name)
+    .join(', ');
+}
+
+export const draftStage: StageDefinition = makeDraftStage();
+
+export interface DraftRunOptions {
+  only?: readonly DatasetId[];
+  force?: boolean;
+  llm?: LlmClient;
+}
+
+/** Drafts every dataset whose profile is ok (or only the given ones among them). */
+export async function run(ctx: Context, options: DraftRunOptions = {}): Promise<StageSummary> {
+  const ready = await datasetsOkAt(ctx.paths, 'profile');
+  const missing = options.only?.filter((id) => !ready.includes(id)) ?? [];
+  if (missing.length > 0) {
+    throw new UserError(
+      `not profiled (no ok profile status under ${ctx.paths.processed}): ${missing.join(', ')}. Run the profile stage for them first.`,
+    );
+  }
+  const ids = options.only ? ready.filter((id) => options.only?.includes(id)) : ready;
+  return runStage(ctx, makeDraftStage(options.llm), ids, { force: options.force ?? false });
+}
