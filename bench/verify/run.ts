@@ -1,0 +1,129 @@
+/**
+ * `make bench-verify`: the 19 csv/sqlite IF fixtures, verified two ways.
+ *   baseline: as the published pipeline does it, a fresh /usr/bin/python3 per task (importing
+ *             pandas and scikit-learn every time), one task after another;
+ *   pool:     our LocalExecutor, warm sandboxed workers (one per core), tasks in parallel.
+ * Both outputs must be byte-identical; prints both times and the ratio.
+ */
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseConfigText } from '../../pipeline/config/load.ts';
+import { createLocalExecutor } from '../../pipeline/sandbox/index.ts';
+import { REFERENCE_SCRIPT } from '../../pipeline/sandbox/isolation.ts';
+import { readReferenceParams, runReferenceSolution } from '../../pipeline/sandbox/reference.ts';
+
+const exec = promisify(execFile);
+const databases = join(import.meta.dirname, '../../../shared/fixtures/dare-eval/databases');
+
+async function tabularTasks(): Promise<string[]> {
+  const names = (await readdir(databases)).filter((name) => /_(class|reg)$/.test(name)).sort();
+  const keep: string[] = [];
+  for (const name of names) {
+    if ((await readReferenceParams(join(databases, name))).save_file_type !== 'parquet') keep.push(name);
+  }
+  return keep;
+}
+
+/**
+ * One fresh interpreter per task, sequentially, in a folder holding the task's inputs. BLAS
+ * threads are pinned to the pool's count: MLP fits change in the last digits with the
+ * thread count (OpenBLAS defaults to one thread per core), and we compare like with like.
+ */
+async function baseline(python: string, blasThreads: number, tasks: string[], scratch: string) {
+  const threads = String(blasThreads);
+  const env = {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: threads,
+    OMP_NUM_THREADS: threads,
+    MKL_NUM_THREADS: threads,
+  };
+  const out = new Map<string, Buffer>();
+  for (const name of tasks) {
+    const task = join(databases, name);
+    const format = (await readReferenceParams(task)).save_file_type;
+    const folder = join(scratch, name);
+    await mkdir(folder, { recursive: true });
+    for (const file of [`train_v1_no_err.${format}`, `val_v1.${format}`]) {
+      await copyFile(join(task, 'source', file), join(folder, file));
+    }
+    await copyFile(join(task, 'verify', 'all_metadata.json'), join(folder, 'params.json'));
+    await exec(python, [REFERENCE_SCRIPT], { cwd: folder, env, maxBuffer: 64 * 1024 * 1024 });
+    out.set(name, await readFile(join(folder, 'prediction.csv')));
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const parsed = parseConfigText('');
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+  const verify = parsed.config.verify;
+  const tasks = await tabularTasks();
+  const scratch = await mkdtemp(join(tmpdir(), 'dare-forge-bench-verify-'));
+  try {
+    console.log(
+      `${tasks.length} csv/sqlite IF tasks; ${availableParallelism()} cores; ${verify.python}; BLAS threads ${verify.blas_threads}`,
+    );
+    let started = performance.now();
+    const reference = await baseline(verify.python, verify.blas_threads, tasks, scratch);
+    const baselineMs = performance.now() - started;
+
+    started = performance.now();
+    const executor = await createLocalExecutor(verify);
+    const startupMs = performance.now() - started;
+    started = performance.now();
+    const outcomes = await Promise.all(
+      tasks.map((name) =>
+        runReferenceSolution(executor, join(databases, name), {
+          runTimeoutS: verify.limits.run_timeout_s,
+          memoryLimitMb: verify.limits.memory_limit_mb,
+        }),
+      ),
+    );
+    const poolMs = performance.now() - started;
+    await executor.close();
+
+    let identical = 0;
+    let published = 0;
+    for (const [index, name] of tasks.entries()) {
+      const outcome = outcomes[index]!;
+      const expected = await readFile(join(databases, name, 'verify', 'simulated_pred_local.csv'));
+      if (outcome.status !== 'ok') {
+        console.log(`  ${name}: pool ${outcome.status}: ${outcome.detail}`);
+        continue;
+      }
+      if (outcome.predictions.equals(reference.get(name)!)) identical++;
+      else console.log(`  ${name}: pool and baseline outputs DIFFER`);
+      if (outcome.predictions.equals(expected)) published++;
+    }
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const figures = {
+      tasks: tasks.length,
+      workers: executor.size,
+      baseline_s: +(baselineMs / 1000).toFixed(3),
+      pool_startup_s: +(startupMs / 1000).toFixed(3),
+      pool_s: +(poolMs / 1000).toFixed(3),
+      speedup_warm: +(baselineMs / poolMs).toFixed(2),
+      speedup_with_startup: +(baselineMs / (poolMs + startupMs)).toFixed(2),
+      identical_to_baseline: identical,
+      identical_to_published: published,
+    };
+    console.log(`baseline (fresh python per task, sequential): ${seconds(baselineMs)}`);
+    console.log(
+      `pool (${executor.size} warm workers):          ${seconds(poolMs)}  (+ ${seconds(startupMs)} one-time startup)`,
+    );
+    console.log(`speedup: ${figures.speedup_warm}x warm, ${figures.speedup_with_startup}x including startup`);
+    console.log(
+      `outputs identical pool vs baseline: ${identical}/${tasks.length}; byte-identical to published: ${published}/${tasks.length}`,
+    );
+    await mkdir('.bench', { recursive: true });
+    await writeFile(join('.bench', 'verify.json'), `${JSON.stringify(figures, null, 2)}\n`);
+    if (identical !== tasks.length) process.exitCode = 1;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+
+export const deviationNames = [
+  'skip_range_filter',
+  'drop_missing_rows',
+  'wrong_imputer',
+  'other_random_state',
+  'all_candidate_features',
+  'no_scaling',
+] as const;
+export type DeviationName = (typeof deviationNames)[number];
+
+/** Thresholds of the verify stage's quality checks (verdict.json). */
+export const verifyChecksSection = z
+  .strictObject({
+    deviations: z
+      .array(z.enum(deviationNames))
+      .default([...deviationNames])
+      .describe(
+        'Instruction deviations rerun through the reference pipeline (discrimination check); skip_range_filter must change the output or the IF task is rejected.',
+      ),
+    min_deviations_caught: z
+      .int()
+      .min(0)
+      .max(deviationNames.length)
+      .default(3)
+      .describe(
+        'An IF task whose output changes under fewer deviations than this is flagged weak_discrimination.',
+      ),
+    learnable_margin: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.02)
+      .describe(
+        'MM: the default HistGradientBoosting model must beat the trivial baseline (majority class / mean) by at least this much macro-F1 or clipped R2, or the task is rejected not_learnable.',
+      ),
+    leak_score: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.99)
+      .describe(
+        'MM: a strong score at or above this flags leak_suspected, and each column alone is scored to name the one responsible.',
+      ),
+    season_length: z
+      .int()
+      .min(1)
+      .max(10000)
+      .default(7)
+      .describe('Time series: period (in rows) of the seasonal-naive baseline.'),
+  })
+  .describe('Thresholds of the verify stage checks.');
+
+export type VerifyChecksConfig = z.infer<typeof verifyChecksSection>;

@@ -1,0 +1,133 @@
+import { errorMessage } from '../errors.ts';
+import {
+  type Executor,
+  type RunCodeRequest,
+  type RunCodeResponse,
+  type RunOptions,
+  runCodeRequestSchema,
+  runCodeResponseSchema,
+  sandboxError,
+} from './contract.ts';
+
+export interface RemoteExecutorOptions {
+  /** Base URL of the service; run_code is POSTed to `<url>/run_code`. */
+  url: string;
+  concurrency: number;
+  /** Extra attempts after the first, on SandboxError, non-200 answers and network errors. */
+  retries: number;
+  requestTimeoutMs: number;
+  /** First backoff step; attempt k waits a uniformly jittered time up to base * 2^k (capped). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  /** Injected for tests: the sleeping and the jitter source. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/**
+ * A client of a SandboxFusion service (the paper's sandbox). Mirrors the official client:
+ * retries with jittered exponential backoff, so a cluster that sheds load under pressure
+ * (a known SandboxFusion pain) slows us down instead of failing tasks.
+ */
+export class RemoteExecutor implements Executor {
+  readonly name = 'remote';
+  readonly #options: Required<RemoteExecutorOptions>;
+  readonly #endpoint: string;
+  #active = 0;
+  readonly #queue: Array<() => void> = [];
+
+  constructor(options: RemoteExecutorOptions) {
+    this.#options = {
+      backoffBaseMs: 500,
+      backoffCapMs: 15_000,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+      ...options,
+    };
+    this.#endpoint = `${options.url.replace(/\/+$/, '')}/run_code`;
+  }
+
+  async runCode(input: RunCodeRequest, options: RunOptions = {}): Promise<RunCodeResponse> {
+    const parsed = runCodeRequestSchema.safeParse(input);
+    if (!parsed.success) return sandboxError(`invalid run_code request: ${parsed.error.message}`);
+    const body = JSON.stringify(parsed.data);
+    await this.#acquire();
+    try {
+      let lastProblem = '';
+      for (let attempt = 0; attempt <= this.#options.retries; attempt++) {
+        if (attempt > 0) await this.#options.sleep(this.#backoff(attempt));
+        if (options.signal?.aborted) return sandboxError('aborted');
+        const answer = await this.#post(body, options.signal);
+        if (answer.ok && answer.response.status !== 'SandboxError') return answer.response;
+        lastProblem = answer.ok ? `SandboxError: ${answer.response.message}` : answer.problem;
+      }
+      return sandboxError(
+        `${redactUrl(this.#endpoint)}: gave up after ${this.#options.retries + 1} attempts; last: ${lastProblem}`,
+      );
+    } finally {
+      this.#release();
+    }
+  }
+
+  async close(): Promise<void> {}
+
+  async #post(
+    body: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ ok: true; response: RunCodeResponse } | { ok: false; problem: string }> {
+    const timeout = AbortSignal.timeout(this.#options.requestTimeoutMs);
+    try {
+      const answer = await fetch(this.#endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      const text = await answer.text();
+      if (answer.status !== 200)
+        return { ok: false, problem: `HTTP ${answer.status}: ${text.slice(0, 200)}` };
+      const response = runCodeResponseSchema.safeParse(parseJson(text));
+      if (!response.success) return { ok: false, problem: `unreadable answer: ${response.error.message}` };
+      return { ok: true, response: response.data };
+    } catch (error) {
+      return { ok: false, problem: timeout.aborted ? 'request timed out' : errorMessage(error) };
+    }
+  }
+
+  #backoff(attempt: number): number {
+    const ceiling = Math.min(this.#options.backoffCapMs, this.#options.backoffBaseMs * 2 ** (attempt - 1));
+    return Math.round(ceiling * (0.5 + 0.5 * this.#options.random()));
+  }
+
+  #acquire(): Promise<void> {
+    if (this.#active < this.#options.concurrency) {
+      this.#active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#queue.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#queue.shift();
+    if (next) next();
+    else this.#active--;
+  }
+}
+
+/** The URL without credentials or query, safe for messages. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '<invalid url>';
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
