@@ -4,11 +4,11 @@ import type { Context } from './context.ts';
 import { errorMessage, Rejection, UserError } from './errors.ts';
 import type { DatasetId } from './ids.ts';
 import type { StageSummary } from './progress.ts';
+import { inShard } from './shard.ts';
 import { failed, type Outcome } from './store/outcome.ts';
 import type { StageName } from './store/paths.ts';
 import { readStatus, writeStatus } from './store/status.ts';
 import { hashValue } from './util/hash.ts';
-import { inShard } from './shard.ts';
 import { CODE_VERSION } from './version.ts';
 
 export interface StageResult {
@@ -113,7 +113,10 @@ function toOutcome(error: unknown): Outcome {
   if (error instanceof Rejection) return { status: 'rejected', reason: error.reason, detail: error.message };
   // Errors that know what went wrong carry a stable `reason` (e.g. kaggle_unavailable).
   const reason = (error as { reason?: unknown } | null)?.reason;
-  return failed(typeof reason === 'string' && /^[a-z][a-z0-9_]*$/.test(reason) ? reason : 'unexpected', errorMessage(error));
+  return failed(
+    typeof reason === 'string' && /^[a-z][a-z0-9_]*$/.test(reason) ? reason : 'unexpected',
+    errorMessage(error),
+  );
 }
 
 function record(

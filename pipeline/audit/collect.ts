@@ -201,7 +201,9 @@ export async function collectAudit(ctx: Context): Promise<AuditData> {
           row[check.status] += 1;
           checks.set(key, row);
           for (const [metric, value] of Object.entries(check.metrics ?? {})) {
-            if (Number.isFinite(value)) (scores[`${check.name}.${metric}`] ??= []).push(value);
+            if (!Number.isFinite(value)) continue;
+            const scoreKey = `${check.name}.${metric}`;
+            scores[scoreKey] = [...(scores[scoreKey] ?? []), value];
           }
         }
       }

@@ -5,9 +5,9 @@ import { loadConfig } from '../config/load.ts';
 import { type Context, createContext } from '../context.ts';
 import { asDatasetId, type DatasetId } from '../ids.ts';
 import { Logger } from '../logger.ts';
-import { parseShard, type Shard } from '../shard.ts';
 import type { StageSummary } from '../progress.ts';
 import { formatSummary } from '../render/summary.ts';
+import { parseShard, type Shard } from '../shard.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
 
 export const DEFAULT_CONFIG = 'configs/default.yaml';
@@ -60,15 +60,16 @@ export function withCommonOptions(command: Command): Command {
     .option('-v, --verbose', 'log every dataset, including fresh ones, and debug detail')
     .option('--strict', 'exit 1 when any dataset is rejected, not only on errors')
     .addOption(
-      new Option('--shard <k/n>', 'process only shard k of n (a stable subset by dataset id), e.g. 1/4').argParser(
-        (value: string) => {
-          try {
-            return parseShard(value);
-          } catch (error) {
-            throw new InvalidArgumentError((error as Error).message);
-          }
-        },
-      ),
+      new Option(
+        '--shard <k/n>',
+        'process only shard k of n (a stable subset by dataset id), e.g. 1/4',
+      ).argParser((value: string) => {
+        try {
+          return parseShard(value);
+        } catch (error) {
+          throw new InvalidArgumentError((error as Error).message);
+        }
+      }),
     );
 }
 

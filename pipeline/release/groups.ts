@@ -45,7 +45,9 @@ export function groupNearDuplicates(
       if (jaccard < rowJaccard) continue;
       links.push({ a: a.dataset, b: b.dataset, jaccard: round(jaccard), column_overlap: round(overlap) });
       const [ra, rb] = [find(a.dataset), find(b.dataset)];
-      if (ra !== rb) parent.set(ra < rb ? rb : ra, ra < rb ? ra : rb);
+      // The smaller id becomes the root, so a group is named by its smallest member.
+      if (ra < rb) parent.set(rb, ra);
+      else if (rb < ra) parent.set(ra, rb);
     }
   }
   return { groupOf: new Map(sorted.map((t) => [t.dataset, find(t.dataset)])), links };

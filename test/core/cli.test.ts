@@ -11,7 +11,10 @@ const fixtures = join(process.cwd(), '../shared/fixtures/kaggle');
 
 async function dareForge(args: string[], cwd = process.cwd()) {
   try {
-    const { stdout, stderr } = await run('node', [cli, ...args], { cwd, env: { ...process.env, CI: 'true' } });
+    const { stdout, stderr } = await run('node', [cli, ...args], {
+      cwd,
+      env: { ...process.env, CI: 'true' },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -57,7 +60,12 @@ describe('dare-forge CLI', () => {
     const ids = await readdir(join(root, 'raw'));
     expect(ids).toHaveLength(3);
     const [id] = ids;
-    expect((await readdir(join(root, 'raw', id as string))).sort()).toEqual(['files', 'listing.json', 'metadata.json', 'scrape.json']);
+    expect((await readdir(join(root, 'raw', id as string))).sort()).toEqual([
+      'files',
+      'listing.json',
+      'metadata.json',
+      'scrape.json',
+    ]);
     const second = await dareForge(['scrape', '--config', join(root, 'c.yaml')]);
     expect(second.stdout).toMatch(/processed 0\s+fresh 3/);
     const runs = await readdir(join(root, 'processed/_runs'));

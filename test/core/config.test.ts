@@ -31,7 +31,10 @@ describe('config', () => {
 
   it('reports YAML syntax errors and non-mapping documents', () => {
     expect(parseConfigText('corpus: [1,\n').ok).toBe(false);
-    expect(parseConfigText('- a\n- b\n')).toEqual({ ok: false, errors: [expect.stringMatching(/^\(root\): /)] });
+    expect(parseConfigText('- a\n- b\n')).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^\(root\): /)],
+    });
   });
 
   it('turns a missing file into a UserError with exit code 2', async () => {
@@ -51,7 +54,9 @@ describe('config', () => {
   it('keeps configs/schema.json in step with the zod schemas', async () => {
     const committed = JSON.parse(await readFile('configs/schema.json', 'utf8'));
     expect(committed).toEqual(configJsonSchema());
-    const schema = configJsonSchema() as { properties: Record<string, { properties: Record<string, { description?: string }> }> };
+    const schema = configJsonSchema() as {
+      properties: Record<string, { properties: Record<string, { description?: string }> }>;
+    };
     for (const [section, body] of Object.entries(schema.properties)) {
       for (const [key, property] of Object.entries(body.properties ?? {})) {
         expect(property.description, `${section}.${key} has a description`).toBeTruthy();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rejection } from '../../pipeline/errors.ts';
 import { asDatasetId, type DatasetId } from '../../pipeline/ids.ts';
-import { type StageDefinition, forEachLimited, runStage } from '../../pipeline/runner.ts';
+import { forEachLimited, runStage, type StageDefinition } from '../../pipeline/runner.ts';
 import { writeJsonAtomic } from '../../pipeline/store/atomic.ts';
 import { ok } from '../../pipeline/store/outcome.ts';
 import { readStatus } from '../../pipeline/store/status.ts';
@@ -36,13 +36,23 @@ describe('runStage', () => {
     const root = await testdir({ 'in/a.txt': 'hello', 'in/b.txt': '', 'in/c.txt': 'boom' });
     const ctx = testContext(root);
     const summary = await runStage(ctx, lengthStage(join(root, 'in'), []), ids('a', 'b', 'c'));
-    expect(summary).toMatchObject({ total: 3, processed: 3, fresh: 0, ok: 1, rejected: { empty_file: 1 }, errors: { unexpected: 1 } });
+    expect(summary).toMatchObject({
+      total: 3,
+      processed: 3,
+      fresh: 0,
+      ok: 1,
+      rejected: { empty_file: 1 },
+      errors: { unexpected: 1 },
+    });
     expect((await readStatus(ctx.paths, 'profile', asDatasetId('b')))?.outcome).toEqual({
       status: 'rejected',
       reason: 'empty_file',
       detail: 'b.txt is empty',
     });
-    expect((await readStatus(ctx.paths, 'profile', asDatasetId('c')))?.outcome).toMatchObject({ status: 'error', detail: 'kaboom' });
+    expect((await readStatus(ctx.paths, 'profile', asDatasetId('c')))?.outcome).toMatchObject({
+      status: 'error',
+      detail: 'kaboom',
+    });
   });
 
   it('skips fresh datasets, redoes edited ones and retries errors', async () => {
@@ -61,7 +71,9 @@ describe('runStage', () => {
     const edited = await runStage(ctx, stage, ids('a', 'b'));
     expect(edited).toMatchObject({ processed: 1, fresh: 1 });
     expect(calls).toEqual(['b']);
-    expect(JSON.parse(await readFile(ctx.paths.artifact(asDatasetId('b'), 'length.json'), 'utf8'))).toEqual({ length: 6 });
+    expect(JSON.parse(await readFile(ctx.paths.artifact(asDatasetId('b'), 'length.json'), 'utf8'))).toEqual({
+      length: 6,
+    });
   });
 
   it('redoes a dataset whose artifact went missing, and everything with --force', async () => {
@@ -85,7 +97,10 @@ describe('runStage', () => {
     await mkdir(ctx.paths.processedDir(asDatasetId('a')), { recursive: true });
     await writeFile(join(ctx.paths.processedDir(asDatasetId('a')), '.length.json.0123456789ab.tmp'), 'torn');
     await runStage(ctx, lengthStage(join(root, 'in'), []), ids('a'));
-    expect((await readdir(ctx.paths.processedDir(asDatasetId('a')))).sort()).toEqual(['length.json', 'status']);
+    expect((await readdir(ctx.paths.processedDir(asDatasetId('a')))).sort()).toEqual([
+      'length.json',
+      'status',
+    ]);
   });
 });
 
@@ -108,10 +123,15 @@ describe('forEachLimited', () => {
   it('stops taking items once aborted', async () => {
     const controller = new AbortController();
     const seen: number[] = [];
-    await forEachLimited([1, 2, 3, 4], 1, async (n) => {
-      seen.push(n);
-      if (n === 2) controller.abort();
-    }, controller.signal);
+    await forEachLimited(
+      [1, 2, 3, 4],
+      1,
+      async (n) => {
+        seen.push(n);
+        if (n === 2) controller.abort();
+      },
+      controller.signal,
+    );
     expect(seen).toEqual([1, 2]);
   });
 });

@@ -10,7 +10,9 @@ describe('atomic writes', () => {
   it('writes sorted, stable JSON and leaves no temp file', async () => {
     const dir = await testdir();
     await writeJsonAtomic(join(dir, 'a/b.json'), { b: 1, a: { d: [2, { z: 1, y: 2 }], c: null } });
-    expect(await readFile(join(dir, 'a/b.json'), 'utf8')).toBe(formatJson({ a: { c: null, d: [2, { y: 2, z: 1 }] }, b: 1 }));
+    expect(await readFile(join(dir, 'a/b.json'), 'utf8')).toBe(
+      formatJson({ a: { c: null, d: [2, { y: 2, z: 1 }] }, b: 1 }),
+    );
     expect(await readdir(join(dir, 'a'))).toEqual(['b.json']);
   });
 

@@ -29,8 +29,20 @@ export async function release(
 export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promise<StageSummary> {
   const started = ctx.clock.now();
   if (ctx.shard && ctx.shard.count > 1) {
-    ctx.logger.info('release: skipped in a shard run; once every shard has finished, run `dare-forge release --version X.Y.Z`');
-    const empty: StageSummary = { stage: 'release', total: 0, processed: 0, fresh: 0, ok: 0, rejected: {}, errors: {}, failures: [], wall_ms: 0 };
+    ctx.logger.info(
+      'release: skipped in a shard run; once every shard has finished, run `dare-forge release --version X.Y.Z`',
+    );
+    const empty: StageSummary = {
+      stage: 'release',
+      total: 0,
+      processed: 0,
+      fresh: 0,
+      ok: 0,
+      rejected: {},
+      errors: {},
+      failures: [],
+      wall_ms: 0,
+    };
     return empty;
   }
   ctx.progress.emit({ type: 'stage:start', stage: 'release', total: 1 });
