@@ -14,6 +14,10 @@ export interface StageSummary {
   wall_ms: number;
 }
 
+export function emptySummary(stage: StageName, total = 0): StageSummary {
+  return { stage, total, processed: 0, fresh: 0, ok: 0, rejected: {}, errors: {}, failures: [], wall_ms: 0 };
+}
+
 /** Stages report through events; the CLI decides how they look (listr2 or plain lines). */
 export type ProgressEvent =
   | { type: 'stage:start'; stage: StageName; total: number }

@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Context } from './context.ts';
 import { errorMessage, Rejection, UserError } from './errors.ts';
 import type { DatasetId } from './ids.ts';
-import type { StageSummary } from './progress.ts';
+import { emptySummary, type StageSummary } from './progress.ts';
 import { inShard } from './shard.ts';
 import { failed, type Outcome } from './store/outcome.ts';
 import type { StageName } from './store/paths.ts';
@@ -44,17 +44,7 @@ export async function runStage(
 ): Promise<StageSummary> {
   const started = ctx.clock.now();
   const ids = allIds.filter((id) => inShard(id, ctx.shard));
-  const summary: StageSummary = {
-    stage: definition.stage,
-    total: ids.length,
-    processed: 0,
-    fresh: 0,
-    ok: 0,
-    rejected: {},
-    errors: {},
-    failures: [],
-    wall_ms: 0,
-  };
+  const summary = emptySummary(definition.stage, ids.length);
   ctx.progress.emit({ type: 'stage:start', stage: definition.stage, total: ids.length });
   const codeVersion = `${CODE_VERSION}/${definition.stage}@${definition.version}`;
 

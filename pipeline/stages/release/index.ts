@@ -1,5 +1,5 @@
 import type { Context } from '../../context.ts';
-import type { StageSummary } from '../../progress.ts';
+import { emptySummary, type StageSummary } from '../../progress.ts';
 import { collectCorpusTasks, type ReleaseTask } from '../../release/collect.ts';
 import { collectProcessedTasks } from '../../release/processed.ts';
 import { type ReleaseResult, writeRelease } from '../../release/write.ts';
@@ -32,18 +32,7 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
     ctx.logger.info(
       'release: skipped in a shard run; once every shard has finished, run `dare-forge release --version X.Y.Z`',
     );
-    const empty: StageSummary = {
-      stage: 'release',
-      total: 0,
-      processed: 0,
-      fresh: 0,
-      ok: 0,
-      rejected: {},
-      errors: {},
-      failures: [],
-      wall_ms: 0,
-    };
-    return empty;
+    return emptySummary('release');
   }
   ctx.progress.emit({ type: 'stage:start', stage: 'release', total: 1 });
   // `run` rewrites the configured version each time: it is the working release of this corpus.
@@ -53,14 +42,9 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
     `release ${result.manifest.version}: ${counts.train} train and ${counts.eval} eval tasks in ${result.dir}`,
   );
   const summary: StageSummary = {
-    stage: 'release',
-    total: result.tasks.length,
+    ...emptySummary('release', result.tasks.length),
     processed: result.tasks.length,
-    fresh: 0,
     ok: result.tasks.length,
-    rejected: {},
-    errors: {},
-    failures: [],
     wall_ms: Math.round(ctx.clock.now() - started),
   };
   ctx.progress.emit({ type: 'stage:end', summary });
