@@ -49,7 +49,17 @@ export const stages: readonly StageEntry[] = [
   {
     name: 'build',
     summary: 'materialise task folders in the DARE-bench layout under processed/<id>/tasks/',
-    load: () => import('./build/index.ts'),
+    load: async () => {
+      const build = await import('./build/index.ts');
+      return {
+        async run(ctx, options) {
+          const rewrite = ctx.config.build.rewrite.enabled && ctx.config.draft.provider !== 'offline';
+          if (!rewrite) return build.run(ctx, options);
+          const { createLlmClient } = await import('../llm/index.ts');
+          return build.run(ctx, { ...options, llm: createLlmClient(ctx) });
+        },
+      };
+    },
   },
   {
     name: 'release',

@@ -116,6 +116,22 @@ export const buildSection = z
       .describe(
         'Time series whose time column fails time_format on more than this fraction of rows are rejected.',
       ),
+    rewrite: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Ask the LLM (llm.* settings, draft.provider) to rewrite the templated questions into fluent prose; a rewrite that loses a range bound, column, model, random_state, file, target or the keep-missing rule is rejected (rewrite_rejected) and the template text kept.',
+          ),
+        variants: z
+          .array(z.enum(['v1', 'v2']))
+          .min(1)
+          .default(['v1', 'v2'])
+          .describe('Which questions to rewrite: v1 (IF / XF) and v2 (MM / CF).'),
+      })
+      .prefault({})
+      .describe('Optional LLM rewrite of task questions, with a deterministic fidelity check.'),
   })
   .describe('The build stage (task folders in the DARE-bench layout).');
 

@@ -14,6 +14,7 @@ import {
   timeSeriesQuestionV1,
   timeSeriesQuestionV2,
 } from './questions.ts';
+import { type RewriteSubject, tabularSubjects, timeSeriesSubjects } from './rewrite/index.ts';
 import type { Table } from './table.ts';
 import { buildTabular } from './tabular.ts';
 import { buildTimeSeries } from './timeseries.ts';
@@ -33,12 +34,15 @@ export interface ComposeInput {
 export function composeTabular(
   input: ComposeInput,
   decision: TabularDecision,
-): { contents: TaskContents; counts: object } {
+): { contents: TaskContents; counts: object; subjects: RewriteSubject[] } {
   const build = buildTabular(input.table, decision, input.config, input.corpusSeed, input.datasetId);
   const { plan, files } = build;
   const f = plan.format;
+  const questionV1 = tabularQuestionV1(plan);
+  const questionV2 = tabularQuestionV2(plan);
   return {
     counts: build.counts,
+    subjects: tabularSubjects(plan, questionV1, questionV2),
     contents: {
       source: [
         { stem: 'train_v1', format: f, tables: files.train_v1 },
@@ -53,8 +57,8 @@ export function composeTabular(
       questionEntry: questionEntry({
         task: input.task,
         kind: plan.problemType,
-        questionV1: tabularQuestionV1(plan),
-        questionV2: tabularQuestionV2(plan),
+        questionV1,
+        questionV2,
         listing: input.envelope.listing,
         neededV1: tabularNeeded(f, 'v1'),
         neededV2: tabularNeeded(f, 'v2'),
@@ -67,12 +71,15 @@ export function composeTabular(
 export function composeTimeSeries(
   input: ComposeInput,
   decision: TimeSeriesDecision,
-): { contents: TaskContents; counts: object } {
+): { contents: TaskContents; counts: object; subjects: RewriteSubject[] } {
   const build = buildTimeSeries(input.table, decision, input.config, input.corpusSeed, input.datasetId);
   const { plan, files } = build;
   const csv = 'csv' as const;
+  const questionV1 = timeSeriesQuestionV1(plan);
+  const questionV2 = timeSeriesQuestionV2(plan);
   return {
     counts: build.counts,
+    subjects: timeSeriesSubjects(plan, questionV1, questionV2),
     contents: {
       source: [
         { stem: 'train', format: csv, tables: [files.train] },
@@ -88,8 +95,8 @@ export function composeTimeSeries(
       questionEntry: questionEntry({
         task: input.task,
         kind: 'time_series_analysis',
-        questionV1: timeSeriesQuestionV1(plan),
-        questionV2: timeSeriesQuestionV2(plan),
+        questionV1,
+        questionV2,
         listing: input.envelope.listing,
         neededV1: timeSeriesNeeded('v1'),
         neededV2: timeSeriesNeeded('v2'),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Context } from '../../context.ts';
 import { errorMessage, Rejection } from '../../errors.ts';
 import { asDatasetId, type DatasetId, type TaskFamily, taskId } from '../../ids.ts';
+import type { LlmClient } from '../../llm/types.ts';
 import type { StageSummary } from '../../progress.ts';
 import { type RunOptions, runStage, type StageDefinition, type StageResult } from '../../runner.ts';
 import { writeJsonAtomic } from '../../store/atomic.ts';
@@ -12,6 +13,8 @@ import type { Draft } from '../draft/schema.ts';
 import { type ComposeInput, composeTabular, composeTimeSeries } from './compose.ts';
 import { delimiterOf, exists, readBuildInputs } from './inputs.ts';
 import { metadataText } from './metadata.ts';
+import type { RewriteRecord } from './rewrite/index.ts';
+import { rewriteInputs, rewriteTask } from './rewrite/stage.ts';
 import { loadTable } from './table.ts';
 import { QUESTION_ENTRY_FILE, writeTaskFolder } from './write-task.ts';
 
@@ -51,30 +54,40 @@ function familyJobs(
 
 /** One line per family in processed/<id>/build.json: what was built, or why not. */
 type FamilyRecord =
-  | { family: string; task: string; status: 'built'; counts: object }
+  | { family: string; task: string; status: 'built'; counts: object; rewrite?: RewriteRecord[] }
   | { family: string; task: string; status: 'declined' | 'rejected'; reason: string; detail: string };
 
-export const buildStage: StageDefinition = {
-  stage: 'build',
-  version: '1',
-  async inputs(ctx, id) {
-    const draftPath = ctx.paths.artifact(id, 'draft.json');
-    const profilePath = ctx.paths.artifact(id, 'profile.json');
-    const inputs = await readBuildInputs(ctx, id);
-    return {
-      draft: await sha256File(draftPath),
-      profile: (await exists(profilePath)) ? await sha256File(profilePath) : null,
-      listing: inputs.listing,
-      metadata: inputs.metadata,
-      main_table: await sha256File(inputs.mainTablePath),
-      build: ctx.config.build,
-      seed: ctx.config.corpus.seed,
-    };
-  },
-  process: buildDataset,
-};
+/** The build stage; with an LLM client, questions may be rewritten (build.rewrite). */
+export function makeBuildStage(llm?: LlmClient): StageDefinition {
+  return {
+    stage: 'build',
+    version: '1',
+    inputs: async (ctx, id) => {
+      const rewrite = rewriteInputs(ctx.config.build, llm);
+      return { ...(await buildInputs(ctx, id)), ...(rewrite ? { rewrite } : {}) };
+    },
+    process: (ctx, id) => buildDataset(ctx, id, llm),
+  };
+}
 
-async function buildDataset(ctx: Context, id: DatasetId): Promise<StageResult> {
+export const buildStage: StageDefinition = makeBuildStage();
+
+async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
+  const draftPath = ctx.paths.artifact(id, 'draft.json');
+  const profilePath = ctx.paths.artifact(id, 'profile.json');
+  const inputs = await readBuildInputs(ctx, id);
+  return {
+    draft: await sha256File(draftPath),
+    profile: (await exists(profilePath)) ? await sha256File(profilePath) : null,
+    listing: inputs.listing,
+    metadata: inputs.metadata,
+    main_table: await sha256File(inputs.mainTablePath),
+    build: ctx.config.build,
+    seed: ctx.config.corpus.seed,
+  };
+}
+
+async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefined): Promise<StageResult> {
   const inputs = await readBuildInputs(ctx, id);
   const duckdb = await ctx.duckdb();
   const table = await loadTable(
@@ -115,8 +128,23 @@ async function buildDataset(ctx: Context, id: DatasetId): Promise<StageResult> {
       await rm(dir, { recursive: true, force: true });
       continue;
     }
-    await writeTaskFolder(duckdb, dir, composed.contents);
-    records.push({ family: key, task, status: 'built', counts: composed.counts });
+    const { contents, rewrite } = await rewriteTask({
+      llm,
+      config: ctx.config.build,
+      metadata: inputs.metadata,
+      mainTable: inputs.draft.main_table,
+      dataset: id,
+      contents: composed.contents,
+      subjects: composed.subjects,
+    });
+    await writeTaskFolder(duckdb, dir, contents);
+    records.push({
+      family: key,
+      task,
+      status: 'built',
+      counts: composed.counts,
+      ...(rewrite ? { rewrite } : {}),
+    });
     artifacts.push(join(dir, 'verify', 'all_metadata.json'), join(dir, QUESTION_ENTRY_FILE));
   }
   const summaryPath = ctx.paths.artifact(id, 'build.json');
@@ -126,8 +154,16 @@ async function buildDataset(ctx: Context, id: DatasetId): Promise<StageResult> {
     const why = records.map((r) => (r.status === 'built' ? '' : `${r.family}: ${r.reason}`)).join('; ');
     throw new Rejection('no_tasks', `no task could be built (${why})`);
   }
+  const rejectedRewrites = built.flatMap((r) =>
+    r.status === 'built'
+      ? (r.rewrite ?? [])
+          .filter((w) => w.status !== 'accepted')
+          .map((w) => `${r.task} ${w.variant} ${w.reason}`)
+      : [],
+  );
+  const rewriteNote = rejectedRewrites.length ? `; template text kept: ${rejectedRewrites.join(', ')}` : '';
   return {
-    outcome: ok(`${built.length} task(s): ${built.map((r) => r.task).join(', ')}`),
+    outcome: ok(`${built.length} task(s): ${built.map((r) => r.task).join(', ')}${rewriteNote}`),
     artifacts: [...artifacts, summaryPath],
   };
 }
@@ -135,11 +171,18 @@ async function buildDataset(ctx: Context, id: DatasetId): Promise<StageResult> {
 export interface BuildRunOptions extends RunOptions {
   /** Datasets to build; default every processed/<id> that has a draft.json. */
   ids?: readonly DatasetId[];
+  /** The LLM client for build.rewrite (questions keep their template text without one). */
+  llm?: LlmClient;
 }
 
 export async function run(ctx: Context, opts: BuildRunOptions = {}): Promise<StageSummary> {
   const ids = opts.ids ?? (await draftedDatasets(ctx));
-  return runStage(ctx, buildStage, ids, { force: opts.force });
+  if (ctx.config.build.rewrite.enabled && !opts.llm) {
+    ctx.logger.warn(
+      'build.rewrite.enabled is set but no LLM client is available: questions keep their template text.',
+    );
+  }
+  return runStage(ctx, makeBuildStage(opts.llm), ids, { force: opts.force });
 }
 
 async function draftedDatasets(ctx: Context): Promise<DatasetId[]> {
