@@ -25,6 +25,14 @@ export interface BatchReport {
   failed: BatchFailure[];
   /** Requests whose batch was still running when polling stopped (llm.batch.max_wait_ms). */
   pending: number;
+  /** The `labels.dataset` of those requests (sorted, unique): whose drafts must wait for a rerun. */
+  pending_datasets: string[];
+  /** Tokens and estimated cost of each answer this run took from a batch, by request hash. */
+  answered: Record<string, BatchUsage>;
+}
+
+export interface BatchUsage extends TokenUsage {
+  cost_usd: number;
 }
 
 export interface BatchDeps {
@@ -37,10 +45,11 @@ export interface BatchDeps {
   now(): number;
   signal: AbortSignal | undefined;
   retried<T>(what: string, call: () => Promise<T>): Promise<T>;
+  /** Counts one batch answer in the ledger; returns its estimated cost. */
   record(
     request: Pick<PreparedRequest, 'hash' | 'provider' | 'model' | 'template' | 'labels'>,
     usage: TokenUsage,
-  ): void;
+  ): number;
   requests: readonly PreparedRequest[];
   replayOnly: boolean;
 }
@@ -58,6 +67,8 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
     succeeded: 0,
     failed: [],
     pending: 0,
+    pending_datasets: [],
+    answered: {},
   };
   const missing: PreparedRequest[] = [];
   for (const request of byHash.values()) {
@@ -119,6 +130,10 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
     await deps.sleep(deps.settings.poll_interval_ms);
   }
   report.pending = running.reduce((sum, record) => sum + record.requests.length, 0);
+  const waiting = running.flatMap((record) =>
+    record.requests.flatMap((entry) => byHash.get(entry.request_hash)?.labels.dataset ?? []),
+  );
+  report.pending_datasets = [...new Set(waiting)].sort();
   return report;
 }
 
@@ -150,7 +165,8 @@ async function ingest(
     );
     // A resumed batch may hold requests this run did not ask for: count them without labels.
     const labels = byHash.get(entry.request_hash)?.labels ?? {};
-    deps.record({ ...key, template: entry.template, labels }, item.answer.usage);
+    const cost = deps.record({ ...key, template: entry.template, labels }, item.answer.usage);
+    report.answered[entry.request_hash] = { ...item.answer.usage, cost_usd: cost };
     report.succeeded += 1;
   }
   await store.save({ ...record, status: 'ended', failures });

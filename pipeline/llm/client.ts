@@ -4,7 +4,7 @@ import type { Logger } from '../logger.ts';
 import { type BatchReport, runBatch } from './batch.ts';
 import { LlmCache } from './cache.ts';
 import { LlmCallError } from './errors.ts';
-import { estimateCost, UsageLedger } from './ledger.ts';
+import { estimateCost, UsageLedger, type UsageSummary } from './ledger.ts';
 import { Semaphore } from './limit.ts';
 import type { Provider, ProviderAnswer } from './provider.ts';
 import { type PreparedRequest, prepareRequest } from './request.ts';
@@ -77,7 +77,12 @@ export class CachedLlmClient implements LlmClient {
     const usage = shared ? { input_tokens: 0, output_tokens: 0 } : answer.usage;
     const cost = shared ? 0 : this.#cost(usage, 1);
     this.#record(prepared, usage, cost, shared, 'sync');
-    const value = validateAnswer(request.schema, answer.text, { requestHash: prepared.hash, cached: shared });
+    const value = validateAnswer(request.schema, answer.text, {
+      requestHash: prepared.hash,
+      cached: shared,
+      usage,
+      costUsd: cost,
+    });
     return { ...base, value, usage, cost_usd: cost, cached: shared };
   }
 
@@ -85,6 +90,10 @@ export class CachedLlmClient implements LlmClient {
    * Sends every uncached request through the provider's batch API, resuming batches a
    * previous run submitted, and fills the cache; `complete` then replays the answers.
    */
+  usageSummary(): UsageSummary {
+    return this.ledger.summarize();
+  }
+
   async runBatch(requests: readonly CompleteRequest<unknown>[]): Promise<BatchReport> {
     if (this.#deps.config.cache === 'off') {
       throw new UserError(
@@ -105,6 +114,7 @@ export class CachedLlmClient implements LlmClient {
       record: (request, usage) => {
         const cost = this.#cost(usage, this.#deps.config.batch.price_factor);
         this.#record(request, usage, cost, false, 'batch');
+        return cost;
       },
       requests: prepared,
       replayOnly: this.#deps.config.cache === 'replay',

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { TokenUsage } from './types.ts';
 
 /**
  * The provider answered, but the answer does not parse as JSON or does not match the schema.
@@ -9,14 +10,26 @@ export class LlmInvalidResponse extends Error {
   readonly issues: readonly string[];
   readonly requestHash: string;
   readonly cached: boolean;
+  /** What the invalid answer cost (zero for a cache hit), so callers can account for it. */
+  readonly usage: TokenUsage;
+  readonly costUsd: number;
 
-  constructor(options: { rawText: string; issues: readonly string[]; requestHash: string; cached: boolean }) {
+  constructor(options: {
+    rawText: string;
+    issues: readonly string[];
+    requestHash: string;
+    cached: boolean;
+    usage?: TokenUsage;
+    costUsd?: number;
+  }) {
     super(`LLM answer does not match the schema: ${options.issues.slice(0, 5).join('; ')}`);
     this.name = 'LlmInvalidResponse';
     this.rawText = options.rawText;
     this.issues = options.issues;
     this.requestHash = options.requestHash;
     this.cached = options.cached;
+    this.usage = options.usage ?? { input_tokens: 0, output_tokens: 0 };
+    this.costUsd = options.costUsd ?? 0;
   }
 }
 

@@ -1,4 +1,4 @@
-export type { BatchFailure, BatchReport } from './batch.ts';
+export type { BatchFailure, BatchReport, BatchUsage } from './batch.ts';
 export type { CachedLlmClient } from './client.ts';
 export { createLlmClient, type LlmClientOptions } from './create.ts';
 export { LlmCallError, LlmInvalidResponse } from './errors.ts';

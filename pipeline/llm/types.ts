@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { BatchReport } from './batch.ts';
+import type { UsageSummary } from './ledger.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -46,4 +48,11 @@ export interface LlmClient {
   readonly provider: string;
   readonly model: string;
   complete<T>(request: CompleteRequest<T>): Promise<CompleteResult<T>>;
+  /**
+   * Sends the uncached requests through the provider's batch API (resuming batches a previous
+   * run submitted) and fills the cache, so `complete` replays them. Absent: no batch support.
+   */
+  runBatch?(requests: readonly CompleteRequest<unknown>[]): Promise<BatchReport>;
+  /** Tokens and estimated cost of every call so far (cache hits included, at zero). */
+  usageSummary?(): UsageSummary;
 }

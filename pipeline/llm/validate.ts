@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import { formatIssues, LlmInvalidResponse } from './errors.ts';
+import type { TokenUsage } from './types.ts';
 
 /** Parses the provider's text as JSON and checks it against the schema, or throws LlmInvalidResponse. */
 export function validateAnswer<T>(
   schema: z.ZodType<T>,
   text: string,
-  context: { requestHash: string; cached: boolean },
+  context: { requestHash: string; cached: boolean; usage?: TokenUsage; costUsd?: number },
 ): T {
   let json: unknown;
   try {

@@ -31,10 +31,10 @@ describe('Anthropic provider through the official SDK', () => {
       value: goodAnswer,
       cached: false,
       provider: 'anthropic',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
     });
     expect(result.usage).toEqual({ input_tokens: 2000, output_tokens: 400 });
-    // claude-sonnet-4-5: 2000 * 3 / 1e6 + 400 * 15 / 1e6
+    // claude-sonnet-4-6: 2000 * 3 / 1e6 + 400 * 15 / 1e6
     expect(result.cost_usd).toBeCloseTo(0.012, 10);
 
     const sent = server.requests[0]!;

@@ -139,7 +139,7 @@ describe('usage and limits', () => {
       logger: new Logger('debug', { write: (line) => lines.push(line) }),
     });
     const client = createLlmClient({ ...ctx, env: { ANTHROPIC_API_KEY: 'sk-ant-never-print-me' } });
-    expect(client).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-5' });
+    expect(client).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-6' });
     ctx.logger.info('key is sk-ant-never-print-me');
     expect(lines).toEqual(['key is ***\n']);
     expect(() => createLlmClient({ ...ctx, provider: 'openai', env: {} })).toThrow(/OPENAI_API_KEY/);

@@ -15,6 +15,7 @@ const defaultPrices: Record<string, z.infer<typeof price>> = {
   'gpt-4.1': { input_usd_per_mtok: 2, output_usd_per_mtok: 8 },
   'claude-haiku-4-5': { input_usd_per_mtok: 1, output_usd_per_mtok: 5 },
   'claude-sonnet-4-5': { input_usd_per_mtok: 3, output_usd_per_mtok: 15 },
+  'claude-sonnet-4-6': { input_usd_per_mtok: 3, output_usd_per_mtok: 15 },
   'claude-opus-4-1': { input_usd_per_mtok: 15, output_usd_per_mtok: 75 },
 };
 
@@ -39,7 +40,7 @@ const anthropicProvider = z
     model: z
       .string()
       .min(1)
-      .default('claude-sonnet-4-5')
+      .default('claude-sonnet-4-6')
       .describe('Model used when draft.provider is anthropic.'),
     structured_output: z
       .enum(['tool', 'json_schema'])
@@ -79,7 +80,10 @@ const batch = z
     enabled: z
       .boolean()
       .default(false)
-      .describe('Corpus runs: send all pending requests through the provider batch API before drafting.'),
+      .describe(
+        'Corpus runs (half price): first-round draft requests of all pending datasets go as one provider batch; ' +
+          'follow-ups are synchronous; datasets still waiting end as llm_batch_pending and resume on the next run.',
+      ),
     poll_interval_ms: z.int().min(1).default(30_000).describe('Wait between two status polls of a batch.'),
     max_wait_ms: z
       .int()

@@ -1,28 +1,10 @@
+import { LlmInvalidResponse } from '../../llm/errors.ts';
 import type { PromptTemplate } from '../../llm/prompts/template.ts';
 import type { ChatMessage, LlmClient } from '../../llm/types.ts';
 import type { LlmRequestRecord } from './schema.ts';
 import type { Issue } from './validate.ts';
 
 export type Asked<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
-
-/**
- * The provider's "answer does not match the schema" error, recognised by shape so this module
- * depends only on the LlmClient interface: it carries the raw text and the issues.
- */
-function schemaFailure(
-  error: unknown,
-): { rawText: string; issues: readonly string[]; requestHash: string; cached: boolean } | null {
-  if (!(error instanceof Error) || !('rawText' in error) || !('issues' in error) || !('requestHash' in error))
-    return null;
-  const { rawText, issues, requestHash } = error;
-  if (typeof rawText !== 'string' || !Array.isArray(issues) || typeof requestHash !== 'string') return null;
-  return {
-    rawText,
-    issues: issues.map(String),
-    requestHash,
-    cached: 'cached' in error && error.cached === true,
-  };
-}
 
 function retryMessage(issues: readonly Issue[]): string {
   return [
@@ -71,18 +53,19 @@ export async function askValidated<Args, Answer>(
       if (issues.length === 0) return { ok: true, value: result.value };
       answerText = JSON.stringify(result.value);
     } catch (error) {
-      const failure = schemaFailure(error);
-      if (!failure) throw error;
-      // Tokens of a schema-invalid answer are counted by the client's ledger, not here.
+      // The provider answered, but not in the schema: quoted back like a validation failure.
+      if (!(error instanceof LlmInvalidResponse)) throw error;
+      const failure = error;
+      // A schema-invalid answer was still paid for: its tokens count like any other.
       records.push({
         ...record,
         request_hash: failure.requestHash,
-        input_tokens: 0,
-        output_tokens: 0,
-        cost_usd: 0,
+        input_tokens: failure.usage.input_tokens,
+        output_tokens: failure.usage.output_tokens,
+        cost_usd: failure.costUsd,
         cached: failure.cached,
       });
-      issues = failure.issues.map((message) => ({ what: 'schema', message }));
+      issues = failure.issues.map((message) => ({ what: 'schema' as const, message }));
       answerText = failure.rawText;
     }
     messages.push(

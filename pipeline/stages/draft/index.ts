@@ -6,10 +6,11 @@ import type { LlmClient } from '../../llm/types.ts';
 import type { StageSummary } from '../../progress.ts';
 import { runStage, type StageDefinition } from '../../runner.ts';
 import { writeJsonAtomic } from '../../store/atomic.ts';
-import { ok, rejected } from '../../store/outcome.ts';
+import { failed, ok, rejected } from '../../store/outcome.ts';
 import { datasetsOkAt } from '../../store/status.ts';
 import { sha256File } from '../../util/hash.ts';
 import { checkedFamilies, rejectionOf } from './assemble.ts';
+import { type BatchOutcome, runDraftBatch, withBatchUsage } from './batch.ts';
 import { draftInputFiles, loadDraftInput } from './inputs.ts';
 import { draftWithLlm } from './llm-drafter.ts';
 import { draftOffline } from './offline/index.ts';
@@ -27,7 +28,7 @@ async function fileHash(path: string): Promise<string | null> {
 }
 
 /** The draft stage with a given LLM client (none: only the offline drafter can run). */
-export function makeDraftStage(llm?: LlmClient): StageDefinition {
+export function makeDraftStage(llm?: LlmClient, batch?: BatchOutcome): StageDefinition {
   return {
     stage: 'draft',
     version: '1',
@@ -45,6 +46,14 @@ export function makeDraftStage(llm?: LlmClient): StageDefinition {
       };
     },
     async process(ctx, id) {
+      if (batch?.pending.has(id)) {
+        return {
+          outcome: failed(
+            'llm_batch_pending',
+            'its first-round requests are in a provider batch still running (processed/_llm_batches): rerun draft to resume polling',
+          ),
+        };
+      }
       const input = await loadDraftInput(ctx, id);
       const config = ctx.config.draft;
       const offline = config.provider === 'offline';
@@ -58,6 +67,7 @@ export function makeDraftStage(llm?: LlmClient): StageDefinition {
           );
         }
         designed = await draftWithLlm(input, config, llm);
+        if (batch) designed.requests = withBatchUsage(designed.requests, batch.answered);
       }
       const families = checkedFamilies(input, designed.proposal, config, offline ? 'offline' : 'llm');
       const draft: Draft = draftSchema.parse({
@@ -112,5 +122,22 @@ export async function run(ctx: Context, options: DraftRunOptions = {}): Promise<
     );
   }
   const ids = options.only ? ready.filter((id) => options.only?.includes(id)) : ready;
-  return runStage(ctx, makeDraftStage(options.llm), ids, { force: options.force ?? false });
+  const force = options.force ?? false;
+  const { llm } = options;
+  let summary: StageSummary;
+  if (llm && ctx.config.draft.provider !== 'offline' && ctx.config.llm.batch.enabled) {
+    const batch = await runDraftBatch(ctx, makeDraftStage(llm), llm, ids, force);
+    summary = await runStage(ctx, makeDraftStage(llm, batch), ids, { force });
+  } else {
+    summary = await runStage(ctx, makeDraftStage(llm), ids, { force });
+  }
+  const usage = llm?.usageSummary?.().by_stage.draft;
+  if (usage) {
+    ctx.logger.info(
+      // A batch answer counts once when fetched and once more (as a cache hit) when replayed.
+      `draft: ${usage.calls - usage.cached} LLM answer(s) from ${llm?.provider}, ${usage.cached} replayed from the cache, ` +
+        `${usage.input_tokens} input + ${usage.output_tokens} output tokens, est. $${usage.cost_usd.toFixed(4)}`,
+    );
+  }
+  return summary;
 }

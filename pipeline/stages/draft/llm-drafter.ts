@@ -9,8 +9,9 @@ import {
 } from '../../llm/prompts/index.ts';
 import type { ResampleAnswer } from '../../llm/prompts/resample.ts';
 import type { TabularAnswer } from '../../llm/prompts/tabular.ts';
+import { toRequest } from '../../llm/prompts/template.ts';
 import type { TimeSeriesAnswer } from '../../llm/prompts/timeseries.ts';
-import type { LlmClient } from '../../llm/types.ts';
+import type { CompleteRequest, LlmClient } from '../../llm/types.ts';
 import { askValidated } from './ask.ts';
 import type { DraftInput } from './inputs.ts';
 import { familySignals } from './offline/family.ts';
@@ -163,6 +164,31 @@ function withResample(decision: TimeSeriesDecision, answer: ResampleAnswer): Tim
   return { ...decision, resample };
 }
 
+function promptArgs(input: DraftInput, config: Config['draft']) {
+  const datasetBrief = brief(input);
+  return {
+    labels: { stage: 'draft', dataset: input.id },
+    domain: { ...datasetBrief, descriptionChars: config.prompt_description_chars },
+    design: {
+      brief: datasetBrief,
+      limits: { previewRows: config.prompt_preview_rows, descriptionChars: config.prompt_description_chars },
+    },
+  };
+}
+
+/**
+ * The requests `draftWithLlm` starts with, byte for byte (domain, tabular and time-series
+ * design): what batch mode sends ahead. Follow-ups depend on these answers.
+ */
+export function firstRoundRequests(input: DraftInput, config: Config['draft']): CompleteRequest<unknown>[] {
+  const args = promptArgs(input, config);
+  return [
+    toRequest(domainTemplate, args.domain, args.labels),
+    toRequest(tabularTemplate, args.design, args.labels),
+    toRequest(timeSeriesTemplate, args.design, args.labels),
+  ];
+}
+
 /** The LLM designer: domain, tabular and time-series designs, each validated against the table. */
 export async function draftWithLlm(
   input: DraftInput,
@@ -170,26 +196,9 @@ export async function draftWithLlm(
   llm: LlmClient,
 ): Promise<{ proposal: Proposal; requests: LlmRequestRecord[] }> {
   const records: LlmRequestRecord[] = [];
-  const datasetBrief = brief(input);
-  const session: Session = {
-    llm,
-    records,
-    labels: { stage: 'draft', dataset: input.id },
-    args: {
-      brief: datasetBrief,
-      limits: { previewRows: config.prompt_preview_rows, descriptionChars: config.prompt_description_chars },
-    },
-    limits: config,
-    input,
-  };
-  const domain = await askValidated(
-    llm,
-    domainTemplate,
-    { ...datasetBrief, descriptionChars: config.prompt_description_chars },
-    () => [],
-    records,
-    session.labels,
-  );
+  const args = promptArgs(input, config);
+  const session: Session = { llm, records, labels: args.labels, args: args.design, limits: config, input };
+  const domain = await askValidated(llm, domainTemplate, args.domain, () => [], records, session.labels);
   const tabular = await designTabular(session);
   const timeSeries = await designTimeSeries(session);
   const signals = familySignals(metadataText(input));

@@ -48,6 +48,8 @@ export const llmRequestRecordSchema = z.object({
   output_tokens: z.number(),
   cost_usd: z.number(),
   cached: z.boolean(),
+  /** Set when the answer came from a provider batch (llm.batch) this run submitted or resumed. */
+  via: z.literal('batch').optional(),
 });
 export type LlmRequestRecord = z.infer<typeof llmRequestRecordSchema>;
 

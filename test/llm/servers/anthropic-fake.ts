@@ -32,6 +32,8 @@ export function anthropicError(
 export interface AnthropicFake extends Loopback {
   /** Replies to POST /v1/messages, consumed in order. */
   messages: Reply[];
+  /** When set, answers message requests instead of the `messages` queue. */
+  onMessage: Handler | undefined;
 }
 
 export async function startAnthropicServer(
@@ -42,7 +44,10 @@ export async function startAnthropicServer(
   let url = '';
 
   const routes: Record<string, Handler> = {
-    'POST /v1/messages': () => messages.shift() ?? anthropicError(500, 'api_error', 'test script exhausted'),
+    'POST /v1/messages': (request) =>
+      fake.onMessage?.(request) ??
+      messages.shift() ??
+      anthropicError(500, 'api_error', 'test script exhausted'),
     'POST /v1/messages/batches': (request) => {
       const body = request.json() as { requests: unknown[] };
       const id = `msgbatch_0${batches.size + 1}`;
@@ -108,5 +113,6 @@ export async function startAnthropicServer(
   };
   const server = await startLoopback(routes);
   url = server.url;
-  return Object.assign(server, { messages });
+  const fake: AnthropicFake = Object.assign(server, { messages, onMessage: undefined });
+  return fake;
 }
