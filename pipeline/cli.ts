@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
+import { registerVerify } from './commands/verify.ts';
 import { registerStages } from './commands/stages.ts';
 import { UserError } from './errors.ts';
 import { CODE_VERSION } from './version.ts';
@@ -29,6 +30,9 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   });
   registerAdd(program, (code) => {
+    exitCode = code;
+  });
+  registerVerify(program, (code) => {
     exitCode = code;
   });
   registerRelease(program);

@@ -210,6 +210,11 @@ export async function collectAudit(ctx: Context): Promise<AuditData> {
     }
     const release = await newestRelease(ctx.paths.splits);
     for (const task of release?.tasks ?? []) bump(task.slice(task.lastIndexOf('_') + 1), 'released');
+    // The release is one artifact for the corpus: its funnel row counts datasets with a released task.
+    const releaseRow = funnel.find((f) => f.stage === 'release');
+    if (releaseRow && release) {
+      releaseRow.ok = new Set(release.tasks.map((t) => t.slice(0, t.lastIndexOf('_')))).size;
+    }
     return {
       datasets,
       funnel,

@@ -8,6 +8,9 @@ function table(header: string[], rows: (string | number)[][]): string {
     .join('')}</tbody></table>`;
 }
 
+const chartedScores =
+  /^(learnable\.(strong|trivial|margin)|leak\.strong|ts_baselines\.(naive|seasonal_naive)_r2|discrimination\.caught)$/;
+
 /** One self-contained HTML file: inline CSS and SVG, no scripts, no network. */
 export function auditHtml(data: AuditData, title: string): string {
   const funnel = stackedBars(
@@ -36,7 +39,9 @@ export function auditHtml(data: AuditData, title: string): string {
     ['seconds'],
     data.durations.map((d) => ({ label: d.stage, values: [Math.round(d.total_ms) / 1000] })),
   );
+  // Baseline scores and discrimination, not every per-target or row-count metric (those stay in --json).
   const scoreCharts = Object.entries(data.scores)
+    .filter(([name]) => chartedScores.test(name))
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, values]) => histogram(name, values));
   return `<!doctype html>

@@ -7,6 +7,7 @@ import { llmSection } from './sections/llm.ts';
 import { profileSection } from './sections/profile.ts';
 import { releaseSection } from './sections/release.ts';
 import { verifySection } from './sections/verify.ts';
+import { verifyChecksSection } from './sections/verify-checks.ts';
 
 /**
  * The whole config. Each stage owns a section file under sections/; every key has a
@@ -24,6 +25,7 @@ export const configSchema = z
     llm: llmSection.prefault({}),
     build: buildSection.prefault({}),
     verify: verifySection.prefault({}),
+    verify_checks: verifyChecksSection.prefault({}),
     release: releaseSection.prefault({}),
   })
   .describe('dare-forge configuration (YAML).');

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { asTaskId } from '../ids.ts';
+import { QUESTION_ENTRY_FILE } from '../stages/build/write-task.ts';
 import { verdictSchema } from '../stages/verify/schema.ts';
 import { datasetsOkAt } from '../store/status.ts';
 import { describeTaskFolder, type ReleaseTask } from './collect.ts';
@@ -17,7 +18,7 @@ export async function collectProcessedTasks(ctx: Context): Promise<ReleaseTask[]
       if (taskVerdict.status !== 'passed') continue;
       const dir = ctx.paths.taskDir(id, asTaskId(taskVerdict.task));
       const entry = JSON.parse(
-        await readFile(join(dir, '..', `${taskVerdict.task}.question.json`), 'utf8'),
+        await readFile(join(dir, QUESTION_ENTRY_FILE), 'utf8'),
       ) as Record<string, unknown>;
       tasks.push(await describeTaskFolder(dir, entry, taskVerdict, verdict.environment));
     }

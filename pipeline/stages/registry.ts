@@ -62,9 +62,21 @@ export const stages: readonly StageEntry[] = [
     },
   },
   {
+    name: 'verify',
+    summary: 'run reference solutions in the sandbox and quality checks into processed/<id>/verdict.json',
+    ownCommand: true,
+    load: () => import('./verify/index.ts'),
+  },
+  {
     name: 'release',
     summary: 'write splits/<release.version>/ from tasks whose verification passed',
     ownCommand: true,
     load: () => import('./release/index.ts'),
   },
 ];
+
+export function stageEntry(name: StageName): StageEntry {
+  const entry = stages.find((s) => s.name === name);
+  if (!entry) throw new Error(`no stage named ${name}`);
+  return entry;
+}

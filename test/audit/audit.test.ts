@@ -95,7 +95,7 @@ async function fixtureTree() {
             name: 'learnable',
             status: 'pass',
             detail: 'baseline beats majority',
-            metrics: { baseline_score: 0.81, trivial_score: 0.33 },
+            metrics: { strong: 0.81, trivial: 0.33 },
           },
         ],
       },
@@ -131,7 +131,7 @@ describe('audit', () => {
       flag: 0,
       skip: 0,
     });
-    expect(data.scores['learnable.baseline_score']).toEqual([0.81]);
+    expect(data.scores['learnable.strong']).toEqual([0.81]);
     expect(data.llm).toEqual([
       {
         provider: 'openai',
@@ -200,7 +200,7 @@ describe('audit', () => {
         'Datasets per stage',
         'Rejections and errors by reason',
         'Time per stage (seconds, all datasets)',
-        'learnable.baseline_score',
+        'learnable.strong',
       ]) {
         expect(byTitle.get(title)?.bars, title).toBeGreaterThan(0);
         expect(byTitle.get(title)?.height, title).toBeGreaterThan(0);

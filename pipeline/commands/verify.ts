@@ -1,0 +1,98 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { UserError } from '../errors.ts';
+import { stageEntry } from '../stages/registry.ts';
+import { type CommonOptions, contextFromOptions, finishRun, withCommonOptions } from './common.ts';
+
+const verifyStageEntry = stageEntry('verify');
+
+interface VerifyOptions extends CommonOptions {
+  corpus?: string;
+  out?: string;
+  scope: 'all' | 'reference';
+}
+
+/**
+ * `dare-forge verify`: the verify stage over processed/, or with --corpus an existing corpus in
+ * the published layout (ours or the benchmark's), written to --out, never into the corpus.
+ */
+export function registerVerify(program: Command, setExit: (code: number) => void): void {
+  const command = withCommonOptions(program.command('verify').description(verifyStageEntry.summary))
+    .option(
+      '--corpus <dir>',
+      'verify an existing corpus (question_list.json + databases/) instead of processed/',
+    )
+    .option('--out <dir>', 'with --corpus: where regenerated predictions and verify-report.json go')
+    .addOption(
+      new Option(
+        '--scope <scope>',
+        'with --corpus: all checks, or only regenerate and compare the IF predictions',
+      )
+        .choices(['all', 'reference'])
+        .default('all'),
+    )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ dare-forge verify --only vega-datasets_penguins\n' +
+        '  $ dare-forge verify --corpus ../dare-bench/data/eval --out reports/eval-verify --scope reference\n',
+    );
+  command.action(async (options: VerifyOptions) => {
+    setExit(
+      options.corpus ? await verifyCorpusCommand(options, options.corpus) : await verifyStageCommand(options),
+    );
+  });
+}
+
+async function verifyStageCommand(options: VerifyOptions): Promise<number> {
+  if (options.out) throw new UserError('--out only applies with --corpus <dir>');
+  const ctx = await contextFromOptions(options);
+  const started = ctx.clock.now();
+  try {
+    const { executeStages } = await import('../render/execute.ts');
+    const summaries = await executeStages(
+      ctx,
+      [verifyStageEntry],
+      { ...(options.only ? { only: options.only } : {}), ...(options.force ? { force: true } : {}) },
+      Boolean(options.verbose),
+    );
+    return await finishRun(ctx, summaries, started, Boolean(options.strict));
+  } finally {
+    await ctx.close();
+  }
+}
+
+async function verifyCorpusCommand(options: VerifyOptions, corpus: string): Promise<number> {
+  if (!options.out) throw new UserError('--corpus needs --out <dir>: the input corpus is never written to');
+  const ctx = await contextFromOptions(options);
+  const { createExecutor } = await import('../sandbox/index.ts');
+  const { checksConfig } = await import('../stages/verify/index.ts');
+  const { verifyCorpus, REPORT_FILE } = await import('../stages/verify/corpus.ts');
+  const executor = await createExecutor(ctx.config.verify);
+  try {
+    const report = await verifyCorpus({
+      corpus,
+      out: options.out,
+      executor,
+      checks: checksConfig(ctx),
+      runTimeoutS: ctx.config.verify.limits.run_timeout_s,
+      memoryLimitMb: ctx.config.verify.limits.memory_limit_mb,
+      scope: options.scope,
+      concurrency: options.concurrency ?? ctx.concurrency,
+      signal: ctx.signal,
+      onTask: (task, drift) => ctx.logger.info(`${task}: drift ${drift.kind}`),
+    });
+    const lines = Object.entries(report.summary).map(([key, value]) => `  ${key}: ${value}`);
+    process.stdout.write(
+      `verify --corpus ${corpus}\n${lines.join('\n')}\nreport: ${options.out}/${REPORT_FILE}\n`,
+    );
+    // A parquet task without pyarrow is this machine's limit, not drift.
+    const drifted = report.tasks.some(
+      (t) =>
+        t.drift.kind === 'values' || (t.drift.kind === 'not_regenerated' && t.verdict.status === 'rejected'),
+    );
+    return drifted || ctx.signal.aborted ? 1 : 0;
+  } finally {
+    await executor.close();
+    await ctx.close();
+  }
+}

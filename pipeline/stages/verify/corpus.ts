@@ -1,0 +1,140 @@
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import type { VerifyChecksConfig } from '../../config/sections/verify-checks.ts';
+import { UserError } from '../../errors.ts';
+import { type Executor, environmentFingerprint } from '../../sandbox/index.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
+import { compareOutputs, type Drift, driftKinds } from './drift.ts';
+import { verdictEnvironment } from './environment.ts';
+import { REFERENCE_PREDICTIONS, taskFolders } from './inputs.ts';
+import { environmentSchema, taskVerdictSchema } from './schema.ts';
+import { verifyTask } from './task.ts';
+
+export const corpusReportSchema = z.object({
+  corpus: z.string(),
+  scope: z.enum(['all', 'reference']),
+  environment: environmentSchema,
+  summary: z.record(z.string(), z.number()),
+  tasks: z.array(
+    z.object({
+      task: z.string(),
+      verdict: taskVerdictSchema,
+      drift: z.object({
+        kind: z.enum(driftKinds),
+        cells_differing: z.number(),
+        max_relative_difference: z.number(),
+      }),
+    }),
+  ),
+});
+export type CorpusReport = z.infer<typeof corpusReportSchema>;
+export const REPORT_FILE = 'verify-report.json';
+
+export interface CorpusOptions {
+  corpus: string;
+  out: string;
+  executor: Executor;
+  checks: VerifyChecksConfig;
+  runTimeoutS: number;
+  memoryLimitMb: number;
+  /** reference: regenerate and compare IF predictions only; all: every check too. */
+  scope: 'all' | 'reference';
+  /** Tasks verified at once (each uses up to two sandbox workers). */
+  concurrency: number;
+  signal?: AbortSignal;
+  onTask?: (task: string, drift: Drift) => void;
+}
+
+/** `<corpus>/databases` when present (the published layout), else the folder itself. */
+async function databasesOf(corpus: string): Promise<string> {
+  const nested = join(corpus, 'databases');
+  return (await isDirectory(nested)) ? nested : corpus;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+async function refuseInside(corpus: string, out: string): Promise<void> {
+  const root = await realpath(corpus);
+  const target = resolve(out);
+  const real = await realpath(target).catch(() => target);
+  if (real === root || real.startsWith(root + sep) || relative(root, target) === '') {
+    throw new UserError(
+      `--out ${out} lies inside the corpus ${corpus}; choose a folder outside it (the input corpus is never written)`,
+    );
+  }
+}
+
+/**
+ * Verifies an existing corpus in the published layout: regenerates each IF task's
+ * simulated_pred_local.csv in this environment into `out`, runs the checks, and reports
+ * drift wherever the shipped file differs. The corpus itself is only read.
+ */
+export async function verifyCorpus(options: CorpusOptions): Promise<CorpusReport> {
+  if (!(await isDirectory(options.corpus))) throw new UserError(`--corpus ${options.corpus}: no such folder`);
+  await refuseInside(options.corpus, options.out);
+  const databases = await databasesOf(options.corpus);
+  const tasks = (await taskFolders(databases)).filter((name) => /_(class|reg|ts)$/.test(name));
+  if (tasks.length === 0) {
+    throw new UserError(`--corpus ${options.corpus}: no task folders (<owner>_<slug>_<class|reg|ts>) found`);
+  }
+  const fingerprint = await environmentFingerprint(options.executor);
+  const entries: CorpusReport['tasks'] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length && !options.signal?.aborted) {
+      const index = next++;
+      const task = tasks[index] ?? '';
+      entries[index] = await verifyOne(databases, task, options);
+      options.onTask?.(task, entries[index].drift);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  const summary: Record<string, number> = { tasks: tasks.length };
+  for (const entry of entries) {
+    summary[`verdict_${entry.verdict.status}`] = (summary[`verdict_${entry.verdict.status}`] ?? 0) + 1;
+    if (entry.verdict.family !== 'ts')
+      summary[`drift_${entry.drift.kind}`] = (summary[`drift_${entry.drift.kind}`] ?? 0) + 1;
+  }
+  const report: CorpusReport = {
+    corpus: resolve(options.corpus),
+    scope: options.scope,
+    environment: verdictEnvironment(fingerprint),
+    summary,
+    tasks: entries,
+  };
+  await writeJsonAtomic(join(options.out, REPORT_FILE), report);
+  return report;
+}
+
+async function verifyOne(
+  databases: string,
+  task: string,
+  options: CorpusOptions,
+): Promise<CorpusReport['tasks'][number]> {
+  const taskDir = join(databases, task);
+  const run = {
+    executor: options.executor,
+    runTimeoutS: options.runTimeoutS,
+    memoryLimitMb: options.memoryLimitMb,
+    signal: options.signal,
+  };
+  const { verdict, predictions } = await verifyTask(taskDir, task, {
+    run,
+    checks: options.checks,
+    scope: options.scope,
+  });
+  if (predictions)
+    await writeFileAtomic(join(options.out, 'databases', task, REFERENCE_PREDICTIONS), predictions);
+  const shipped = await readFile(join(taskDir, REFERENCE_PREDICTIONS)).catch(() => null);
+  const drift =
+    verdict.family === 'ts'
+      ? { kind: 'not_applicable' as const, cells_differing: 0, max_relative_difference: 0 }
+      : compareOutputs(predictions, shipped);
+  return { task, verdict, drift };
+}

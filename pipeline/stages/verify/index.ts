@@ -1,0 +1,138 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type VerifyChecksConfig, verifyChecksSection } from '../../config/sections/verify-checks.ts';
+import type { Context } from '../../context.ts';
+import { Rejection, UserError } from '../../errors.ts';
+import type { DatasetId } from '../../ids.ts';
+import type { StageSummary } from '../../progress.ts';
+import { runStage, type StageDefinition, type StageResult } from '../../runner.ts';
+import {
+  createExecutor,
+  type EnvironmentFingerprint,
+  type Executor,
+  environmentFingerprint,
+} from '../../sandbox/index.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
+import { ok } from '../../store/outcome.ts';
+import { datasetsOkAt } from '../../store/status.ts';
+import { verdictEnvironment } from './environment.ts';
+import { REFERENCE_PREDICTIONS, taskFileHashes, taskFolders } from './inputs.ts';
+import { programHashes } from './python-checks.ts';
+import type { Verdict } from './schema.ts';
+import type { TaskCheckOptions } from './tabular.ts';
+import { verifyTask } from './task.ts';
+
+export { verdictSchema } from './schema.ts';
+
+/** The checks section: config.verify_checks once registered in the config schema, else defaults. */
+export function checksConfig(ctx: Context): VerifyChecksConfig {
+  const raw: unknown = Reflect.get(ctx.config, 'verify_checks');
+  return verifyChecksSection.parse(raw ?? {});
+}
+
+export interface VerifyEnvironment {
+  executor: Executor;
+  fingerprint: EnvironmentFingerprint;
+}
+
+export function makeVerifyStage(environment: VerifyEnvironment, checks: VerifyChecksConfig): StageDefinition {
+  return {
+    stage: 'verify',
+    version: '1',
+    async inputs(ctx, id) {
+      const tasksDir = join(ctx.paths.processedDir(id), 'tasks');
+      const tasks: Record<string, Record<string, string>> = {};
+      for (const task of await taskFolders(tasksDir))
+        tasks[task] = await taskFileHashes(join(tasksDir, task));
+      // Pool size and remote tuning do not change outputs; the interpreter, limits and the
+      // fingerprint of where jobs actually run do.
+      const { python, limits } = ctx.config.verify;
+      return {
+        tasks,
+        verify: { python, limits },
+        checks,
+        environment: environment.fingerprint,
+        programs: await programHashes(),
+      };
+    },
+    process: (ctx, id) => verifyDataset(ctx, id, environment, checks),
+  };
+}
+
+async function verifyDataset(
+  ctx: Context,
+  id: DatasetId,
+  environment: VerifyEnvironment,
+  checks: VerifyChecksConfig,
+): Promise<StageResult> {
+  const tasksDir = join(ctx.paths.processedDir(id), 'tasks');
+  const options: TaskCheckOptions = {
+    run: {
+      executor: environment.executor,
+      runTimeoutS: ctx.config.verify.limits.run_timeout_s,
+      memoryLimitMb: ctx.config.verify.limits.memory_limit_mb,
+      signal: ctx.signal,
+    },
+    checks,
+    scope: 'all',
+  };
+  const verdict: Verdict = {
+    dataset: id,
+    environment: verdictEnvironment(environment.fingerprint),
+    tasks: [],
+  };
+  const artifacts: string[] = [];
+  for (const task of await taskFolders(tasksDir)) {
+    const taskDir = join(tasksDir, task);
+    const { verdict: taskVerdict, predictions } = await verifyTask(taskDir, task, options);
+    const path = join(taskDir, REFERENCE_PREDICTIONS);
+    if (predictions) {
+      await writeFileAtomic(path, predictions);
+      artifacts.push(path);
+    } else await rm(path, { force: true });
+    verdict.tasks.push(taskVerdict);
+  }
+  const verdictPath = ctx.paths.artifact(id, 'verdict.json');
+  await writeJsonAtomic(verdictPath, verdict);
+  if (verdict.tasks.length === 0)
+    throw new Rejection('no_tasks', `${tasksDir} holds no task folder; run build first`);
+  const passed = verdict.tasks.filter((t) => t.status === 'passed');
+  if (passed.length === 0) {
+    const env = verdict.tasks.every((t) => t.status === 'env_missing_pyarrow');
+    const why = verdict.tasks.map(
+      (t) => `${t.task}: ${t.status === 'rejected' ? t.reasons.join('+') : t.status}`,
+    );
+    throw new Rejection(env ? 'env_missing_pyarrow' : 'no_task_passed', why.join('; '));
+  }
+  return {
+    outcome: ok(`${passed.length}/${verdict.tasks.length} task(s) passed`),
+    artifacts: [...artifacts, verdictPath],
+  };
+}
+
+export interface VerifyRunOptions {
+  only?: readonly DatasetId[];
+  force?: boolean;
+  /** An executor to use (tests, a shared pool); default: the one verify.executor names, closed after. */
+  executor?: Executor;
+}
+
+/** Verifies every dataset whose build is ok (or only the given ones among them). */
+export async function run(ctx: Context, options: VerifyRunOptions = {}): Promise<StageSummary> {
+  const ready = await datasetsOkAt(ctx.paths, 'build');
+  const missing = options.only?.filter((id) => !ready.includes(id)) ?? [];
+  if (missing.length > 0) {
+    throw new UserError(
+      `not built (no ok build status under ${ctx.paths.processed}): ${missing.join(', ')}. Run the build stage for them first.`,
+    );
+  }
+  const ids = options.only ? ready.filter((id) => options.only?.includes(id)) : ready;
+  const executor = options.executor ?? (await createExecutor(ctx.config.verify));
+  try {
+    const fingerprint = await environmentFingerprint(executor);
+    const stage = makeVerifyStage({ executor, fingerprint }, checksConfig(ctx));
+    return await runStage(ctx, stage, ids, { force: options.force ?? false });
+  } finally {
+    if (!options.executor) await executor.close();
+  }
+}

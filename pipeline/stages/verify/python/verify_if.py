@@ -1,0 +1,203 @@
+"""IF checks on one task: prediction shape, range filter, and discrimination by deviations.
+
+Job files: train_v1.F, train_v1_no_err.F, val_v1.F, ground_truth.csv, prediction.csv (the
+reference output), reference_solution.py, verify_common.py, checks_params.json
+({"question": <all_metadata question>, "deviations": [...]}).
+A deviation reruns the fixed reference pipeline with one instruction broken; the output is
+compared with the faithful run (exact for classification, numpy allclose for regression,
+like the benchmark's IF metrics).
+"""
+
+import sys
+
+import reference_solution as ref
+import verify_common as common
+
+ALTERNATE_IMPUTER = {"mean": "median", "median": "mean", "most_frequent": "mean"}
+SEEDLESS_MODELS = ("GaussianNB", "LinearRegression")
+
+
+def prediction_shape(question, val, truth):
+    import pandas as pd
+
+    predicted = pd.read_csv(common.require("prediction.csv"), keep_default_na=False, na_values=[""])
+    targets = list(question["target"])
+    problems = []
+    if list(predicted.columns) != ["row_id"] + targets:
+        problems.append(f"columns {list(predicted.columns)} are not {['row_id'] + targets}")
+    expected_ids = [common.canonical(value) for value in val["row_id"]]
+    for name, frame in (("prediction", predicted), ("ground_truth.csv", truth)):
+        ids = [common.canonical(value) for value in frame["row_id"]] if "row_id" in frame else []
+        if sorted(ids, key=str) != sorted(expected_ids, key=str) or len(set(ids)) != len(ids):
+            problems.append(f"{name} row_ids differ from val_v1's {len(expected_ids)} row_ids")
+    missing = int(predicted.isnull().to_numpy().sum())
+    if missing:
+        problems.append(f"{missing} missing prediction value(s)")
+    return {
+        "ok": not problems,
+        "detail": "; ".join(problems) or f"{len(predicted)} rows, columns row_id + {targets}",
+        "metrics": {"rows": len(predicted), "validation_rows": len(expected_ids), "missing_values": missing},
+    }
+
+
+def keep_mask(frame, column, allowed, kind):
+    import pandas as pd
+
+    values = frame[column]
+    missing = values.isnull()
+    if kind == "numerical" and isinstance(allowed, list) and len(allowed) == 2:
+        numbers = pd.to_numeric(values, errors="coerce")
+        return missing | ((numbers >= allowed[0]) & (numbers <= allowed[1])).fillna(False)
+    choices = {common.canonical(choice) for choice in (allowed if isinstance(allowed, list) else [allowed])}
+    return missing | values.map(lambda value: common.canonical(value) in choices)
+
+
+def range_filter(question, noisy, clean):
+    ranges = question.get("expected_ranges") or {}
+    kinds = question.get("column_type_inference") or {}
+    mask = None
+    for column, allowed in ranges.items():
+        if column not in noisy.columns:
+            continue
+        keep = keep_mask(noisy, column, allowed, str(kinds.get(column, "")).lower())
+        mask = keep if mask is None else mask & keep
+    filtered = noisy if mask is None else noisy[mask]
+    columns = list(clean.columns)
+    absent = [column for column in columns if column not in filtered.columns]
+    if absent:
+        return {"ok": False, "detail": f"train_v1 lacks columns {absent}", "metrics": {}}
+    ours, theirs = common.canonical_frame(filtered[columns]), common.canonical_frame(clean)
+    mismatched = sum(1 for a, b in zip(ours, theirs) if a != b) + abs(len(ours) - len(theirs))
+    metrics = {
+        "train_v1_rows": len(noisy),
+        "no_err_rows": len(clean),
+        "filtered_rows": len(ours),
+        "noise_rows": len(noisy) - len(clean),
+        "mismatched_rows": mismatched,
+    }
+    if mismatched:
+        detail = f"filtering train_v1 by expected_ranges keeps {len(ours)} rows; {mismatched} differ from train_v1_no_err ({len(clean)} rows)"
+        return {"ok": False, "detail": detail, "metrics": metrics}
+    return {"ok": True, "detail": f"{len(noisy) - len(clean)} noise rows removed exactly", "metrics": metrics}
+
+
+def without_scaling(build):
+    def build_unscaled(params):
+        transformer = build(params)
+        for _, pipeline, _ in transformer.transformers:
+            pipeline.steps = [step for step in pipeline.steps if step[0] != "scaler"]
+        return transformer
+
+    return build_unscaled
+
+
+def deviation_inputs(name, params, question, clean, noisy):
+    """(params, training frame, patch) for one deviation, or None when it does not apply."""
+    import pandas as pd
+
+    features = params["selected_features"]
+    if name == "skip_range_filter":
+        train = noisy.drop(columns=["row_id"], errors="ignore").copy()
+        for column in features:
+            if str(params["column_type_inference"][column]).lower() == "numerical":
+                train[column] = pd.to_numeric(train[column], errors="coerce")
+        return params, train, None
+    if name == "drop_missing_rows":
+        return params, clean.dropna(subset=features), None
+    if name == "wrong_imputer":
+        return dict(params, imputer_type=ALTERNATE_IMPUTER[params["imputer_type"]]), clean, None
+    if name == "other_random_state":
+        if params["model_type"] in SEEDLESS_MODELS:
+            return None
+        return dict(params, random_state=int(params["random_state"]) + 1), clean, None
+    if name == "all_candidate_features":
+        candidates = [c for c in clean.columns if c not in params["target"] and c != "row_id"]
+        if set(candidates) == set(features):
+            return None
+        kinds = dict(question.get("column_type_inference") or {})
+        for column in candidates:
+            if str(kinds.get(column, "")).lower() not in ("numerical", "categorical"):
+                numeric = pd.api.types.is_numeric_dtype(clean[column])
+                kinds[column] = "numerical" if numeric else "categorical"
+        return dict(params, selected_features=candidates, column_type_inference=kinds), clean, None
+    if name == "no_scaling":
+        return params, clean, without_scaling
+    raise common.CheckInputError("invalid_params", f"unknown deviation {name!r}")
+
+
+def changed_fraction(regression, baseline, other):
+    import numpy as np
+
+    if baseline.shape != other.shape or list(baseline.columns) != list(other.columns):
+        return 1.0
+    targets = [column for column in baseline.columns if column != "row_id"]
+    if regression:
+        a = baseline[targets].to_numpy(dtype=float)
+        b = other[targets].to_numpy(dtype=float)
+        rows = ~np.isclose(a, b).all(axis=1)
+        # The benchmark scores regression IF with allclose over the whole file.
+        return float(rows.mean()) if not np.allclose(a, b) else 0.0
+    a = baseline[targets].astype(str).to_numpy()
+    b = other[targets].astype(str).to_numpy()
+    return float((a != b).any(axis=1).mean())
+
+
+def discrimination(params, question, clean, noisy, val, names):
+    regression = str(params["problem_type"]).lower() == "regression"
+    baseline = ref.predict(params, clean, val)
+    outcomes = {}
+    for name in names:
+        prepared = deviation_inputs(name, params, question, clean, noisy)
+        if prepared is None:
+            outcomes[name] = {"applies": False, "changed_fraction": 0.0, "error": None}
+            continue
+        changed_params, train, patch = prepared
+        original = ref.build_preprocessor
+        if patch is not None:
+            ref.build_preprocessor = patch(original)
+        try:
+            other = ref.predict(changed_params, train, val)
+            outcomes[name] = {"applies": True, "changed_fraction": changed_fraction(regression, baseline, other), "error": None}
+        except ref.ReferenceError_ as error:
+            # A pipeline that no longer fits is an outcome a solver would notice too.
+            outcomes[name] = {"applies": True, "changed_fraction": 1.0, "error": error.detail}
+        finally:
+            ref.build_preprocessor = original
+    return outcomes
+
+
+def checks(params_file):
+    import pandas as pd
+
+    question = params_file["question"]
+    params = ref.read_params(common.PARAMS_FILE + ".question")
+    file_type = params["save_file_type"]
+    clean, val = ref.load_frames(params, ".")
+    noisy = common.load_table("train_v1", file_type)
+    if "row_id" in noisy.columns:
+        noisy = noisy.sort_values("row_id", kind="stable").drop(columns=["row_id"]).reset_index(drop=True)
+    truth = pd.read_csv(common.require("ground_truth.csv"), keep_default_na=False, na_values=[""])
+    return {
+        "prediction_shape": prediction_shape(params, val, truth),
+        "range_filter": range_filter(question, noisy, clean),
+        "discrimination": discrimination(params, question, clean, noisy, val, params_file["deviations"]),
+    }
+
+
+def main():
+    import json
+
+    def body(params_file):
+        # reference_solution reads its parameters from a file: hand it the question object.
+        with open(common.PARAMS_FILE + ".question", "w", encoding="utf-8") as handle:
+            json.dump(params_file["question"], handle)
+        try:
+            return checks(params_file)
+        except ref.ReferenceError_ as error:
+            raise common.CheckInputError(error.status, error.detail)
+
+    return common.run_main(body)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
