@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 CLI := node bin/dare-forge.js
 
-.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify clean
+.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify bench-scale corpus clean
 
 setup:
 	@bash scripts/setup.sh
@@ -13,7 +13,7 @@ demo: setup
 	$(CLI) audit --config configs/default.yaml --html reports/audit.html
 
 test: setup
-	npx vitest run
+	bash scripts/test.sh
 
 lint: setup
 	npx biome check .
@@ -36,6 +36,14 @@ bench-draft: setup
 
 bench-verify: setup
 	npx tsx bench/verify/run.ts
+
+bench-scale: setup
+	npx tsx bench/scale/run.ts
+
+# The full corpus from the live Kaggle API (credentials and an LLM key needed); see configs/kaggle.yaml.
+corpus: setup
+	$(CLI) run --config configs/kaggle.yaml
+	$(CLI) audit --config configs/kaggle.yaml --html reports/corpus-audit.html
 
 clean:
 	rm -rf raw/* processed/* splits/* .work reports

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Config } from './config/schema.ts';
 import { Logger } from './logger.ts';
@@ -48,9 +49,10 @@ export function createContext(options: ContextOptions): Context {
   const { config } = options;
   const cwd = options.cwd ?? process.cwd();
   let instance: Promise<DuckDBInstance> | undefined;
+  const paths = new Paths(config, cwd);
   return {
     config,
-    paths: new Paths(config, cwd),
+    paths,
     logger: options.logger ?? new Logger(),
     clock: options.clock ?? systemClock,
     progress: options.progress ?? new Progress(),
@@ -63,6 +65,8 @@ export function createContext(options: ContextOptions): Context {
         DuckDBInstance.create(':memory:', {
           memory_limit: config.profile.memory_limit,
           threads: String(config.profile.threads),
+          // Spill files of huge tables go beside the artifacts, not into the working folder.
+          temp_directory: join(paths.processed, '_duckdb_tmp'),
           // Never reach the network for extensions: parquet and json are built in.
           autoinstall_known_extensions: 'false',
           autoload_known_extensions: 'false',

@@ -38,6 +38,38 @@ afterAll(async () => {
 });
 
 describe('profile of a large file (approximate statistics)', () => {
+  it('finds the step of a time column with more distinct instants than are read whole', async () => {
+    const root = await tempRoot();
+    try {
+      const start = Date.UTC(2020, 0, 1);
+      const lines = Array.from({ length: 120_000 }, (_, i) => {
+        const stamp = new Date(start + i * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+        return `${stamp},${i % 7}`;
+      });
+      const id = await addScraped(root, 'minutes', { 'm.csv': `at,k\n${lines.join('\n')}\n` });
+      const ctx = profileContext(root, 'profile:\n  exact_max_bytes: 0\n');
+      try {
+        expect(await run(ctx)).toMatchObject({ ok: 1 });
+      } finally {
+        await ctx.close();
+      }
+      const profile = profileSchema.parse(
+        JSON.parse(await readFile(join(root, 'processed', id, 'profile.json'), 'utf8')),
+      );
+      const [at, k] = profile.tables[0]?.columns ?? [];
+      expect(at?.datetime).toMatchObject({
+        inferred_frequency: '1min',
+        regularity: 1,
+        format: '%Y-%m-%d %H:%M:%S',
+      });
+      expect(at).toMatchObject({ distinct_count: 120_000 });
+      expect(k).toMatchObject({ distinct_count: 7, semantic_type: 'numeric' });
+      expect(k?.top_values[0]).toEqual({ value: '0', count: 17_143 });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
   it('agrees with the exact profile where it counts, and says what it estimated', () => {
     const [e, a] = [exact.tables[0], approx.tables[0]];
     expect(a?.rows).toBe(e?.rows);

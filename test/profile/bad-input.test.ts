@@ -19,7 +19,7 @@ const datasets: Record<string, Record<string, string | Uint8Array>> = {
   t_latin1: { 'latin.csv': Buffer.from('name,score\ncaf\xe9,1\nna\xefve,2\nplain,3\n', 'latin1') },
   t_ragged: { 'ragged.csv': 'a,b,c\n1,2,3\n4,5\n6,7,8,9\n10,11,12\n' },
   t_names: {
-    'names.csv': 'a,a,,"x""y","; DROP TABLE x; --",\'q\';\n1,2,3,4,5,6\n7,8,9,10,11,12\n',
+    'names.csv': 'a,a,,"x""y","""; DROP TABLE x; --",\'q\';\n1,2,3,4,5,6\n7,8,9,10,11,12\n',
   },
   t_wide: { 'wide.csv': `${wideHeader}\n${wideRow(1)}\n${wideRow(2)}\n${wideRow(3)}\n` },
   t_json: {
@@ -108,10 +108,10 @@ describe('profile stage on bad input', () => {
     const names = table?.columns.map((c) => c.name) ?? [];
     expect(names).toHaveLength(6);
     expect(names).toContain('x"y');
-    expect(names).toContain('; DROP TABLE x; --');
+    expect(names).toContain('"; DROP TABLE x; --');
     expect(names).toContain("'q';");
     expect(new Set(names).size).toBe(6);
-    const hostile = table?.columns.find((c) => c.name === '; DROP TABLE x; --');
+    const hostile = table?.columns.find((c) => c.name === '"; DROP TABLE x; --');
     expect(hostile).toMatchObject({ min: 5, max: 11, distinct_count: 2 });
     expect(table?.warnings.some((w) => w.includes('blank header'))).toBe(true);
     expect(table?.warnings.some((w) => w.includes('header "a" (column 2)'))).toBe(true);

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { chooseMainTable } from '../../pipeline/stages/profile/dataset.ts';
-import { frequencyFromStep, inferFrequency, plausibleFormats } from '../../pipeline/stages/profile/dates.ts';
-import { guessDelimiter, headerWarnings, parseHeaderLine } from '../../pipeline/stages/profile/header.ts';
+import {
+  fittingFormats,
+  frequencyFromStep,
+  inferFrequency,
+  plausibleFormats,
+} from '../../pipeline/stages/profile/dates.ts';
+import {
+  guessDelimiter,
+  headerWarnings,
+  parseHeaderLine,
+  parseRecords,
+} from '../../pipeline/stages/profile/header.ts';
 import type { TableProfile } from '../../pipeline/stages/profile/schema.ts';
 import { type SemanticFacts, semanticType } from '../../pipeline/stages/profile/semantic.ts';
 import { quoteIdent, quoteLiteral } from '../../pipeline/stages/profile/sql.ts';
@@ -43,6 +53,15 @@ describe('plausibleFormats', () => {
     expect(plausibleFormats('2016/8')).toEqual(['%Y/%m']);
     expect(plausibleFormats('12.5')).toEqual([]);
     expect(plausibleFormats('hello')).toEqual([]);
+  });
+
+  it('keeps the formats every value fits, numbers in range', () => {
+    expect(fittingFormats(['01/02/2023', '13/02/2023'])).toEqual(['%d/%m/%Y']);
+    expect(fittingFormats(['02/16/2023', '01/02/2023'])).toEqual(['%m/%d/%Y']);
+    expect(fittingFormats(['01/02/2023'])).toEqual(['%d/%m/%Y', '%m/%d/%Y']);
+    expect(fittingFormats(['2002-05-23 00:00:00-04:00'])).toEqual(['%Y-%m-%d %H:%M:%S%z']);
+    expect(fittingFormats(['2024-13-01'])).toEqual([]);
+    expect(fittingFormats([])).toEqual([]);
   });
 });
 
@@ -124,6 +143,11 @@ describe('chooseMainTable', () => {
 describe('header helpers', () => {
   it('splits a header line with quotes and guesses the delimiter', () => {
     expect(parseHeaderLine('a,"b,c","d""e",\nrest', ',', '"')).toEqual(['a', 'b,c', 'd"e', '']);
+    expect(parseRecords('h1,h2\r\n"multi\nline",2\n\n3,\n', ',', '"', 10)).toEqual([
+      ['h1', 'h2'],
+      ['multi\nline', '2'],
+      ['3', ''],
+    ]);
     expect(guessDelimiter('a;b;c\n1;2;3\n4;5;6\n', ',')).toBe(';');
     expect(guessDelimiter('a,b\n1,2\n', ',')).toBe(',');
     expect(guessDelimiter('just one column\nvalue\n', ',')).toBeNull();

@@ -72,12 +72,6 @@ export function firstPassExpressions(plan: ColumnPlan, options: PassOptions): st
       `CAST(max(${q}) AS VARCHAR) AS ${alias(plan, 'mx')}`,
     );
   }
-  if (options.approximate && options.topValues > 0) {
-    // Candidates become text after the scan: k casts, not one per row.
-    out.push(
-      `list_transform(approx_top_k(${q}, ${options.topValues}), lambda x: CAST(x AS VARCHAR)) AS ${alias(plan, 'tk')}`,
-    );
-  }
   return out;
 }
 
@@ -107,11 +101,6 @@ export function instantExpression(first: FirstPass): string {
   if (first.plan.type === 'VARCHAR')
     return `try_strptime(${q}, ${quoteLiteral(first.plan.dateFormat ?? '')})`;
   return first.plan.type === 'DATE' ? `CAST(${q} AS TIMESTAMP)` : q;
-}
-
-export function candidates(first: FirstPass): string[] {
-  const list = first.row[alias(first.plan, 'tk')];
-  return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string') : [];
 }
 
 export type TopValue = { value: string; count: number };

@@ -46,7 +46,7 @@ const directivePatterns: Record<string, string> = {
   M: '\\d{1,2}',
   S: '\\d{1,2}',
   f: '\\d{1,9}',
-  z: '(Z|[+-]\\d{2}(:?\\d{2})?)',
+  z: '(?:Z|[+-]\\d{2}(?::?\\d{2})?)',
   b: '[A-Za-z]{3}',
   B: '[A-Za-z]+',
 };
@@ -62,6 +62,44 @@ export function formatPattern(format: string): RegExp {
     } else out += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${out}$`);
+}
+
+const ranges: Record<string, [number, number]> = {
+  m: [1, 12],
+  d: [1, 31],
+  H: [0, 23],
+  M: [0, 59],
+  S: [0, 60],
+};
+
+/** Whether a value is written in a format, numbers in range (a 13th month rules out %m). */
+export function formatFits(format: string, value: string): boolean {
+  const fields: string[] = [];
+  let pattern = '';
+  for (let i = 0; i < format.length; i++) {
+    const ch = format[i] as string;
+    if (ch === '%' && i + 1 < format.length) {
+      const directive = format[i + 1] as string;
+      fields.push(directive);
+      pattern += `(${directivePatterns[directive] ?? '.+'})`;
+      i += 1;
+    } else pattern += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  const match = new RegExp(`^${pattern}$`).exec(value.trim());
+  if (!match) return false;
+  return fields.every((directive, j) => {
+    const range = ranges[directive];
+    if (!range) return true;
+    const n = Number(match[j + 1]);
+    return n >= range[0] && n <= range[1];
+  });
+}
+
+/** Formats every value fits, in order of preference. */
+export function fittingFormats(values: readonly string[]): string[] {
+  const [first] = values;
+  if (first === undefined) return [];
+  return plausibleFormats(first).filter((format) => values.every((v) => formatFits(format, v)));
 }
 
 /** Formats worth trying on a column, judged by one of its values. */

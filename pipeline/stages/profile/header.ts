@@ -1,13 +1,15 @@
 /**
- * The header cells of a delimited file, read from its first bytes: enough to tell which
- * column names DuckDB had to invent or change (blank, repeated, missing header cells).
+ * The first records of a delimited file, read from its first bytes in JavaScript: the
+ * header cells (to tell which names DuckDB had to invent or change) and the raw cells of
+ * the first rows (the preview, and the text that date formats are guessed from).
  */
-export function parseHeaderLine(head: string, delimiter: string, quote: string): string[] {
+export function parseRecords(head: string, delimiter: string, quote: string, max: number): string[][] {
   const text = head.replace(/^\uFEFF/, '');
-  const cells: string[] = [];
+  const records: string[][] = [];
+  let cells: string[] = [];
   let cell = '';
   let inQuotes = false;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < text.length && records.length < max; i++) {
     const ch = text[i] as string;
     if (inQuotes) {
       if (ch === quote && text[i + 1] === quote) {
@@ -16,15 +18,24 @@ export function parseHeaderLine(head: string, delimiter: string, quote: string):
       } else if (ch === quote) inQuotes = false;
       else cell += ch;
     } else if (quote !== '' && ch === quote && cell === '') inQuotes = true;
-    else if (text.startsWith(delimiter, i) && delimiter !== '') {
+    else if (delimiter !== '' && text.startsWith(delimiter, i)) {
       cells.push(cell);
       cell = '';
       i += delimiter.length - 1;
-    } else if (ch === '\n' || ch === '\r') break;
-    else cell += ch;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i += 1;
+      cells.push(cell);
+      if (!(cells.length === 1 && cells[0] === '')) records.push(cells);
+      cells = [];
+      cell = '';
+    } else cell += ch;
   }
-  cells.push(cell);
-  return cells;
+  if (records.length < max && (cell !== '' || cells.length > 0)) records.push([...cells, cell]);
+  return records;
+}
+
+export function parseHeaderLine(head: string, delimiter: string, quote: string): string[] {
+  return parseRecords(head, delimiter, quote, 1)[0] ?? [''];
 }
 
 /** Warnings for header cells that DuckDB profiled under another name. */

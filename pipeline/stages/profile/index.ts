@@ -22,7 +22,9 @@ export const profileStage: StageDefinition = {
     const files = await listRawFiles(ctx.paths.rawFilesDir(id));
     const hashed = [];
     for (const file of files) hashed.push({ name: file.name, sha256: await sha256File(file.path) });
-    return { files: hashed, config: ctx.config.profile };
+    // Memory and threads change how fast, not what: they stay out of the freshness key.
+    const { memory_limit: _memory, threads: _threads, ...settings } = ctx.config.profile;
+    return { files: hashed, config: settings };
   },
   async process(ctx, id) {
     const target = ctx.paths.artifact(id, PROFILE_FILE);

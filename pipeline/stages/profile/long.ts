@@ -76,10 +76,6 @@ export async function longFirstPass(
   for (const kind of ['numeric', 'text'] as const) {
     const ofKind = plans.filter((p) => longFormKind(p) === kind);
     const aggregates = firstPassAggregates[kind](options);
-    if (options.approximate && options.topValues > 0)
-      aggregates.push(
-        `list_transform(approx_top_k(v, ${options.topValues}), lambda x: CAST(x AS VARCHAR)) AS tk`,
-      );
     Object.assign(out, await longQuery(conn, relation, ofKind, kind, aggregates));
   }
   // A column with no value at all has no group: it is all-null.

@@ -2,10 +2,10 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { errorMessage, Rejection } from '../../errors.ts';
 import { looksBinary, type RawFile, readHead, type TableFormat } from './files.ts';
-import { guessDelimiter, parseHeaderLine } from './header.ts';
+import { guessDelimiter, parseHeaderLine, parseRecords } from './header.ts';
 import type { TableProfile } from './schema.ts';
 import { queryRows, quoteLiteral } from './sql.ts';
-import { type ProfileSettings, profileRelation, type TableSource } from './table.ts';
+import { type ProfileSettings, previewForFormats, profileRelation, type TableSource } from './table.ts';
 
 /** Formats profiled with DuckDB's built-in readers. */
 export const readableFormats: readonly TableFormat[] = ['csv', 'tsv', 'json', 'parquet'];
@@ -25,9 +25,12 @@ export async function profileFile(
   if (format === 'json') return profileJson(conn, file, settings);
   const reader = `read_parquet(${quoteLiteral(file.path)})`;
   return unreadableOnError(file, 'Parquet', () =>
-    profileRelation(conn, file, { format, reader, rawReader: null, dialect: null, warnings: [] }, settings),
+    profileRelation(conn, file, { format, reader, rawRows: null, dialect: null, warnings: [] }, settings),
   );
 }
+
+/** The first bytes read in JavaScript: the header and the first rows' raw cells. */
+const headBytes = 1 << 20;
 
 interface CsvOptions {
   latin1: boolean;
@@ -37,9 +40,10 @@ interface CsvOptions {
 
 /**
  * CSV as the published benchmark reads it: the first line is the header and only an empty
- * field is missing (no "NA"/"null" magic). The file is sniffed once and then read with the
- * sniffed dialect and types spelled out. Retries: latin-1 when the bytes are not UTF-8, a
- * whole-file sniff when a late row breaks the sampled types, then every column as text.
+ * field is missing (no "NA"/"null" magic). The delimiter is guessed from the first lines
+ * (RFC 4180 quoting), which leaves DuckDB only the types to detect; DuckDB's full sniffer
+ * takes over when no delimiter fits or the guess fails. Retries: latin-1 when the bytes are
+ * not UTF-8, a whole-file type sniff when a late row breaks the sampled types, then text.
  */
 async function profileCsv(
   conn: DuckDBConnection,
@@ -56,7 +60,7 @@ async function profileCsv(
   let guessed = guessDelimiter(firstLineText.slice(0, 65536), format === 'tsv' ? '\t' : ',');
   for (;;) {
     try {
-      const head = await readHead(file.path, 1 << 20, options.latin1 ? 'latin1' : 'utf8');
+      const head = await readHead(file.path, headBytes, options.latin1 ? 'latin1' : 'utf8');
       let source: TableSource;
       if (guessed !== null) {
         // The dialect is known: DuckDB only has to find the types.
@@ -66,8 +70,8 @@ async function profileCsv(
           `quote = '"'`,
           `escape = '"'`,
         ];
-        const read = (text: boolean) =>
-          `read_csv(${quoteLiteral(file.path)}, ${[...args, ...(text ? ['all_varchar = true'] : [])].join(', ')})`;
+        if (options.allText) args.push('all_varchar = true');
+        const reader = `read_csv(${quoteLiteral(file.path)}, ${args.join(', ')})`;
         const dialect = {
           delimiter: guessed,
           quote: '"',
@@ -75,28 +79,20 @@ async function profileCsv(
           header: true,
           encoding: encodingOf(options),
         };
-        // The raw cells, with nothing left to detect: the names are those of the typed read.
-        const rawArgs = args.filter((a) => !a.startsWith('sample_size'));
-        const rawReader = (names: string[]) => {
-          const columns = names.map((n) => `${quoteLiteral(n)}: 'VARCHAR'`).join(', ');
-          return `read_csv(${quoteLiteral(file.path)}, ${rawArgs.join(', ')}, auto_detect = false, columns = {${columns}})`;
-        };
-        source = { format, reader: read(options.allText), rawReader, dialect, warnings };
+        source = { format, reader, rawRows: [], dialect, warnings };
       } else {
         const sniffed = await sniff(conn, file, options);
         if (sniffed.columns.length > settings.max_columns)
           throw tooManyColumns(file, sniffed.columns.length, settings);
         const reader = csvReader(file, sniffed, options.allText);
-        source = {
-          format,
-          reader,
-          rawReader: () => csvReader(file, sniffed, true),
-          dialect: sniffed.dialect,
-          warnings,
-        };
+        source = { format, reader, rawRows: [], dialect: sniffed.dialect, warnings };
       }
-      const dialect = source.dialect;
-      source.headerCells = parseHeaderLine(head, dialect?.delimiter ?? ',', dialect?.quote ?? '"');
+      const { delimiter, quote } = source.dialect ?? { delimiter: ',', quote: '"' };
+      const records = parseRecords(head, delimiter, quote, previewForFormats + 1);
+      // A record cut by the end of the chunk read is not a row.
+      if (file.bytes > headBytes && records.length <= previewForFormats) records.pop();
+      source.headerCells = records[0] ?? [''];
+      source.rawRows = records.slice(1).map((cells) => cells.map((cell) => (cell === '' ? null : cell)));
       return await profileRelation(conn, file, source, settings);
     } catch (error) {
       if (error instanceof Rejection) throw error;
@@ -213,7 +209,7 @@ async function profileJson(
     profileRelation(
       conn,
       file,
-      { format: 'json', reader, rawReader: null, dialect: null, warnings: [] },
+      { format: 'json', reader, rawRows: null, dialect: null, warnings: [] },
       settings,
     ),
   );

@@ -9,19 +9,13 @@ import {
   readFirstPass,
   type ValueCounts,
 } from './columns.ts';
-import { plausibleFormats } from './dates.ts';
+import { type Frequency, fittingFormats } from './dates.ts';
 import type { RawFile } from './files.ts';
 import { headerWarnings } from './header.ts';
 import { longFirstPass, longFormKind, longFormMinColumns } from './long.ts';
 import type { TableProfile } from './schema.ts';
-import { isScalarType, isTemporalType, queryRows, quoteLiteral, type Row, toNumber, toText } from './sql.ts';
-import {
-  approximateCounts,
-  exactCounts,
-  exactCountsLong,
-  frequencies,
-  secondScanExpressions,
-} from './values.ts';
+import { isScalarType, isTemporalType, queryRows, type Row, toNumber, toText } from './sql.ts';
+import { exactCounts, exactCountsLong, frequencies, groupedCounts, instantExpressions } from './values.ts';
 
 export interface ProfileSettings {
   preview_rows: number;
@@ -34,17 +28,16 @@ export interface ProfileSettings {
 export interface TableSource {
   format: TableProfile['format'];
   reader: string;
-  /** The file read with every column as text (CSV): previews and date formats see the raw cells. */
-  rawReader: ((names: string[]) => string) | null;
+  /** Text files: the first rows' raw cells (null for an empty field), read in JavaScript. */
+  rawRows: (string | null)[][] | null;
   dialect: TableProfile['dialect'];
   warnings: string[];
   /** The header line's cells (text files), to explain names DuckDB changed. */
   headerCells?: string[];
 }
 
-const sampleRows = 1000;
-/** Rows read for the preview at least: their first non-empty cells suggest date formats. */
-const previewForFormats = 20;
+/** Rows read for the preview at least: their cells suggest date formats. */
+export const previewForFormats = 20;
 const maxExpressionsPerQuery = 1500;
 
 /** Profiles one readable table; throws Rejection for tables that are empty or too wide. */
@@ -62,7 +55,7 @@ export async function profileRelation(
   const kind = options.approximate ? 'VIEW' : 'TABLE';
   const relation = options.approximate ? 'profiled_view' : 'profiled_table';
   let plans: ColumnPlan[];
-  if (source.rawReader !== null) {
+  if (source.rawRows !== null) {
     // Text files only hold scalar types: read as they are, then look at what came out.
     await conn.run(`CREATE OR REPLACE TEMP ${kind} ${relation} AS SELECT * FROM ${source.reader}`);
     plans = toPlans(await queryRows(conn, `DESCRIBE ${relation}`));
@@ -77,9 +70,6 @@ export async function profileRelation(
       `CREATE OR REPLACE TEMP ${kind} ${relation} AS SELECT ${projection} FROM ${source.reader}`,
     );
   }
-  await conn.run(
-    `CREATE OR REPLACE TEMP TABLE profiled_sample AS SELECT * FROM ${source.rawReader?.(plans.map((p) => p.name)) ?? relation} LIMIT ${sampleRows}`,
-  );
   const warnings = [...source.warnings];
   if (source.headerCells)
     warnings.push(
@@ -88,8 +78,10 @@ export async function profileRelation(
         plans.map((p) => p.name),
       ),
     );
-  const preview = await previewRows(conn, plans, Math.max(settings.preview_rows, previewForFormats));
-  warnings.push(...(await detectDateFormats(conn, plans, preview, source.rawReader !== null)));
+  const preview = source.rawRows
+    ? source.rawRows.map((row) => plans.map((p) => row[p.index] ?? null))
+    : await previewRows(conn, relation, plans, previewForFormats);
+  warnings.push(...detectDateFormats(plans, preview, source.rawRows !== null));
 
   const wide = plans.length >= longFormMinColumns;
   const longPlans = wide ? plans.filter((p) => longFormKind(p) !== null) : [];
@@ -108,17 +100,24 @@ export async function profileRelation(
   Object.assign(first, await longFirstPass(conn, relation, longPlans, options));
   const firsts = plans.map((plan) => readFirstPass(plan, first));
 
-  // Second scan: top-k recounts (large files) and the instants of time columns.
-  const second: Row = {};
-  for (const batch of batches(firsts, (f) => secondScanExpressions(f, options))) {
-    const [row] = await queryRows(conn, `SELECT ${batch.expressions.join(', ')} FROM ${relation}`);
-    Object.assign(second, row);
-  }
   let counts: Map<number, ValueCounts>;
-  if (options.approximate) counts = new Map(firsts.map((f) => [f.plan.index, approximateCounts(f, second)]));
-  else if (wide) counts = await exactCountsLong(conn, relation, firsts, settings.top_values);
-  else counts = await exactCounts(conn, relation, firsts, settings.top_values);
-  const frequencyOf = await frequencies(conn, relation, firsts, second);
+  let instants = new Map<number, number[]>();
+  let steps = new Map<number, Frequency>();
+  const second: Row = {};
+  if (options.approximate) {
+    // Second scan of a large file: exact counts of its small-domain columns.
+    ({ counts, instants, steps } = await groupedCounts(conn, relation, firsts, settings.top_values));
+  } else {
+    for (const batch of batches(firsts, instantExpressions)) {
+      const [row] = await queryRows(conn, `SELECT ${batch.expressions.join(', ')} FROM ${relation}`);
+      Object.assign(second, row);
+    }
+    counts = wide
+      ? await exactCountsLong(conn, relation, firsts, settings.top_values)
+      : await exactCounts(conn, relation, firsts, settings.top_values);
+  }
+  const unknown = firsts.filter((f) => !steps.has(f.plan.index));
+  const frequencyOf = new Map([...(await frequencies(conn, relation, unknown, second, instants)), ...steps]);
 
   const columns = [];
   for (const f of firsts) {
@@ -182,63 +181,32 @@ function tooManyColumns(file: RawFile, count: number, settings: ProfileSettings)
 
 async function previewRows(
   conn: DuckDBConnection,
+  relation: string,
   plans: ColumnPlan[],
   n: number,
 ): Promise<(string | null)[][]> {
-  if (n === 0 || plans.length === 0) return [];
+  if (plans.length === 0) return [];
   const cells = plans.map((p) => `CAST(${ident(p)} AS VARCHAR) AS p${p.index}`).join(', ');
-  const rows = await queryRows(conn, `SELECT ${cells} FROM profiled_sample LIMIT ${n}`);
+  const rows = await queryRows(conn, `SELECT ${cells} FROM ${relation} LIMIT ${n}`);
   return rows.map((row) => plans.map((p) => toText(row[`p${p.index}`])));
 }
 
 /**
- * Finds, on the sample, the first strftime format that parses every non-empty cell of each
- * text column (and of typed date columns of text files, to record their format). One value
- * per column picks plausible formats; DuckDB's strptime checks them on the whole sample, and
- * the first scan confirms text candidates on the whole column.
+ * Guesses, from the first rows, the strftime format of each text column (and of typed date
+ * columns of text files, to record how they are written): the first format that every
+ * value fits. The first scan then confirms text candidates on the whole column.
  */
-async function detectDateFormats(
-  conn: DuckDBConnection,
-  plans: ColumnPlan[],
-  preview: (string | null)[][],
-  textFile: boolean,
-): Promise<string[]> {
-  const text = (plan: ColumnPlan) => `CAST(${ident(plan)} AS VARCHAR)`;
-  const candidates = plans.filter((p) => p.type === 'VARCHAR' || (textFile && isTemporalType(p.type)));
-  const plausible = new Map<ColumnPlan, string[]>();
-  const consider = (plan: ColumnPlan, value: string | null) => {
-    const formats = value === null ? [] : plausibleFormats(value);
-    if (formats.length > 0) plausible.set(plan, formats);
-  };
-  const unseen: ColumnPlan[] = [];
-  for (const plan of candidates) {
-    const value = preview.map((row) => row[plan.index]).find((v) => v !== null && v !== undefined);
-    if (value === undefined || value === null) unseen.push(plan);
-    else consider(plan, value);
-  }
-  for (const batch of batches(unseen, (p) => [`any_value(${text(p)}) AS s${p.index}`])) {
-    const [row] = await queryRows(conn, `SELECT ${batch.expressions.join(', ')} FROM profiled_sample`);
-    for (const plan of batch.items) consider(plan, toText(row?.[`s${plan.index}`]));
-  }
-  const expressions = (plan: ColumnPlan) => [
-    `count(${text(plan)}) AS s${plan.index}_n`,
-    ...(plausible.get(plan) ?? []).map(
-      (f, j) => `count(try_strptime(${text(plan)}, ${quoteLiteral(f)})) AS s${plan.index}_f${j}`,
-    ),
-  ];
+function detectDateFormats(plans: ColumnPlan[], preview: (string | null)[][], textFile: boolean): string[] {
   const warnings: string[] = [];
-  for (const batch of batches([...plausible.keys()], expressions)) {
-    const [row] = await queryRows(conn, `SELECT ${batch.expressions.join(', ')} FROM profiled_sample`);
-    for (const plan of batch.items) {
-      const n = toNumber(row?.[`s${plan.index}_n`]) ?? 0;
-      const formats = plausible.get(plan) ?? [];
-      const matching = formats.filter((_, j) => n > 0 && toNumber(row?.[`s${plan.index}_f${j}`]) === n);
-      plan.dateFormat = matching[0] ?? null;
-      if (matching.length > 1) {
-        warnings.push(
-          `${plan.name}: date format is ambiguous on the sample (${matching.join(' or ')}); using ${matching[0]}`,
-        );
-      }
+  for (const plan of plans) {
+    if (!(plan.type === 'VARCHAR' || (textFile && isTemporalType(plan.type)))) continue;
+    const values = preview.map((row) => row[plan.index]).filter((v): v is string => v != null && v !== '');
+    const matching = fittingFormats(values);
+    plan.dateFormat = matching[0] ?? null;
+    if (matching.length > 1) {
+      warnings.push(
+        `${plan.name}: date format is ambiguous on the first rows (${matching.join(' or ')}); using ${matching[0]}`,
+      );
     }
   }
   return warnings;

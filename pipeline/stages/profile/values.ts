@@ -1,66 +1,99 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import {
   alias,
-  candidates,
   type FirstPass,
   ident,
   instantExpression,
   instantsMaxDistinct,
-  type PassOptions,
   type ValueCounts,
 } from './columns.ts';
 import { type Frequency, frequencyFromStep, inferFrequency } from './dates.ts';
-import { queryRows, quoteLiteral, type Row, toNumber, toText } from './sql.ts';
-
-/** Large files: columns estimated to hold at most this many values get them counted exactly. */
-const exactDistinctMax = 100_000;
-const typeName = /^[A-Z][A-Z0-9_ ]*(\(\d+(, ?\d+)?\))?$/;
+import { queryRows, type Row, toNumber, toText } from './sql.ts';
 
 /** Statements of at most this many per-column subqueries. */
 const columnsPerStatement = 25;
 
+/** Large files: columns estimated to hold at most this many values get them counted exactly. */
+const groupedMaxDistinct = 1_000_000;
+/** Time columns are grouped up to this many instants, to find their most common step. */
+const groupedMaxInstants = 2_000_000;
+
 /**
- * The second scan, shared by whatever needs one: exact counts of the approximate top-k
- * candidates (large files) and the distinct instants of time columns.
+ * Small-domain columns of a large file, counted exactly in one scan: one grouping set per
+ * column, ranked inside DuckDB so only the top k values (and the instants of time columns)
+ * come back. Other columns keep estimated distinct counts and no top values.
  */
-export function secondScanExpressions(first: FirstPass, options: PassOptions): string[] {
-  const q = ident(first.plan);
-  const out: string[] = [];
-  if (options.approximate && first.approxDistinct <= first.nonNull / 2) {
-    // Compared as typed values: the candidate is cast once, not every row.
-    const typed = typeName.test(first.plan.type);
-    candidates(first).forEach((value, j) => {
-      const test = typed
-        ? `${q} = TRY_CAST(${quoteLiteral(value)} AS ${first.plan.type})`
-        : `CAST(${q} AS VARCHAR) = ${quoteLiteral(value)}`;
-      out.push(`count_if(${test}) AS ${alias(first.plan, `t${j}`)}`);
+export async function groupedCounts(
+  conn: DuckDBConnection,
+  relation: string,
+  firsts: readonly FirstPass[],
+  k: number,
+): Promise<{
+  counts: Map<number, ValueCounts>;
+  instants: Map<number, number[]>;
+  steps: Map<number, Frequency>;
+}> {
+  const counts = new Map<number, ValueCounts>();
+  const instants = new Map<number, number[]>();
+  const steps = new Map<number, Frequency>();
+  const limit = (f: FirstPass) => (f.isDatetime ? groupedMaxInstants : groupedMaxDistinct);
+  const grouped = firsts.filter((f) => f.nonNull > 0 && f.approxDistinct <= limit(f));
+  for (const first of firsts) {
+    const exact = grouped.includes(first) || first.nonNull === 0;
+    counts.set(first.plan.index, {
+      distinct: first.nonNull === 0 ? 0 : first.approxDistinct,
+      distinctExact: exact,
+      top: [],
+      topOmitted: !exact,
     });
   }
-  if (options.approximate && first.approxDistinct <= exactDistinctMax) {
-    out.push(`count(DISTINCT ${q}) AS ${alias(first.plan, 'ed')}`);
+  if (grouped.length === 0) return { counts, instants, steps };
+  const pick = (value: (f: FirstPass) => string) =>
+    `CASE ${grouped.map((f) => `WHEN GROUPING(${ident(f.plan)}) = 0 THEN ${value(f)}`).join(' ')} END`;
+  const times = grouped.filter((f) => f.isDatetime);
+  // Few instants come back whole (month steps are found in JS); many are reduced to their most common step.
+  const fewTimes = times.filter((f) => f.approxDistinct <= instantsMaxDistinct).map((f) => f.plan.index);
+  const manyTimes = times.filter((f) => f.approxDistinct > instantsMaxDistinct).map((f) => f.plan.index);
+  const ms =
+    times.length > 0 ? pick((f) => (f.isDatetime ? `epoch_ms(${instantExpression(f)})` : 'NULL')) : 'NULL';
+  const sets = grouped.map((f) => `(${ident(f.plan)})`).join(', ');
+  const g = `SELECT ${pick((f) => String(f.plan.index))} AS col, ${pick((f) => `CAST(${ident(f.plan)} AS VARCHAR)`)} AS value, ${ms} AS ms, count(*) AS n FROM ${relation} GROUP BY GROUPING SETS (${sets})`;
+  const ranked = `SELECT col, value, ms, n, count(*) OVER (PARTITION BY col) AS d, row_number() OVER (PARTITION BY col ORDER BY n DESC, value) AS r FROM g WHERE value IS NOT NULL`;
+  const top = `r <= ${Math.max(k, 1)}${fewTimes.length > 0 ? ` OR col IN (${fewTimes.join(', ')})` : ''}`;
+  let sql = `WITH g AS MATERIALIZED (${g}), ranked AS (${ranked}) SELECT col, value, ms, n, d, r, NULL::BIGINT AS step, NULL::BIGINT AS total FROM ranked WHERE ${top}`;
+  if (manyTimes.length > 0) {
+    const distinct = `SELECT DISTINCT col, ms FROM g WHERE col IN (${manyTimes.join(', ')}) AND ms IS NOT NULL`;
+    const gaps = `SELECT col, ms - lag(ms) OVER (PARTITION BY col ORDER BY ms) AS step FROM (${distinct})`;
+    const modes = `SELECT col, step, count(*) AS c, sum(count(*)) OVER (PARTITION BY col) AS total, row_number() OVER (PARTITION BY col ORDER BY count(*) DESC, step) AS rr FROM (${gaps}) WHERE step IS NOT NULL GROUP BY col, step`;
+    sql += ` UNION ALL SELECT col, NULL, NULL, c, NULL, NULL, step, CAST(total AS BIGINT) FROM (${modes}) WHERE rr = 1`;
   }
-  if (first.isDatetime && first.approxDistinct <= instantsMaxDistinct) {
-    out.push(`list(DISTINCT epoch_ms(${instantExpression(first)})) AS ${alias(first.plan, 'dl')}`);
+  for (const row of await queryRows(conn, sql)) {
+    const index = toNumber(row.col);
+    const entry = index === null ? undefined : counts.get(index);
+    if (index === null || !entry) continue;
+    const step = toNumber(row.step);
+    if (step !== null) {
+      steps.set(index, frequencyFromStep(step, toNumber(row.n) ?? 0, toNumber(row.total) ?? 0));
+      continue;
+    }
+    entry.distinct = toNumber(row.d) ?? 0;
+    if ((toNumber(row.r) ?? 0) <= k)
+      entry.top.push({ value: toText(row.value) ?? '', count: toNumber(row.n) ?? 0 });
+    const instant = toNumber(row.ms);
+    if (instant !== null && fewTimes.includes(index)) {
+      const list = instants.get(index) ?? [];
+      list.push(instant);
+      instants.set(index, list);
+    }
   }
-  return out;
+  return { counts, instants, steps };
 }
 
-/** Value counts of a large file: small domains counted exactly, others estimated; top values recounted. */
-export function approximateCounts(first: FirstPass, second: Row): ValueCounts {
-  const recount = first.approxDistinct <= first.nonNull / 2;
-  const top = recount
-    ? candidates(first).map((value, j) => ({
-        value,
-        count: toNumber(second[alias(first.plan, `t${j}`)]) ?? 0,
-      }))
+/** The distinct instants of time columns of a materialised table, when few enough. */
+export function instantExpressions(first: FirstPass): string[] {
+  return first.isDatetime && first.approxDistinct <= instantsMaxDistinct
+    ? [`list(DISTINCT epoch_ms(${instantExpression(first)})) AS ${alias(first.plan, 'dl')}`]
     : [];
-  const exact = toNumber(second[alias(first.plan, 'ed')]);
-  return {
-    distinct: exact ?? first.approxDistinct,
-    distinctExact: exact !== null,
-    top,
-    topOmitted: !recount && first.nonNull > 0,
-  };
 }
 
 /**
@@ -130,10 +163,11 @@ export async function frequencies(
   relation: string,
   firsts: readonly FirstPass[],
   second: Row,
+  known: Map<number, number[]> = new Map(),
 ): Promise<Map<number, Frequency>> {
   const out = new Map<number, Frequency>();
   for (const first of firsts.filter((f) => f.isDatetime)) {
-    const instants = second[alias(first.plan, 'dl')];
+    const instants = known.get(first.plan.index) ?? second[alias(first.plan, 'dl')];
     if (Array.isArray(instants)) {
       out.set(
         first.plan.index,
