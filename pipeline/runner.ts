@@ -56,7 +56,20 @@ export async function runStage(
       inputsHash = hashValue(await definition.inputs(ctx, id));
     } catch (error) {
       if (error instanceof UserError) throw error;
-      record(summary, id, toOutcome(error), false, ctx, definition.stage, t0);
+      const outcome = toOutcome(error);
+      // Replace any earlier ok record: left in place, it would keep the dataset "ok" for the
+      // next stages although its inputs are gone. The empty hash never matches a real one.
+      await writeStatus(ctx.paths, {
+        stage: definition.stage,
+        dataset: id,
+        inputs_hash: '',
+        code_version: codeVersion,
+        outcome,
+        started_at: new Date(t0).toISOString(),
+        duration_ms: Math.round(ctx.clock.now() - t0),
+        artifacts: [],
+      });
+      record(summary, id, outcome, false, ctx, definition.stage, t0);
       return;
     }
     const previous = await readStatus(ctx.paths, definition.stage, id);

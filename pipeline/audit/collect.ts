@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Context } from '../context.ts';
 import { stageOrder } from '../store/paths.ts';
+import { compareText } from '../util/order.ts';
 
 export interface StageFunnelRow {
   stage: string;
@@ -218,11 +219,11 @@ export async function collectAudit(ctx: Context): Promise<AuditData> {
     return {
       datasets,
       funnel,
-      task_funnel: Object.fromEntries(Object.entries(taskFunnel).sort(([a], [b]) => a.localeCompare(b))),
+      task_funnel: Object.fromEntries(Object.entries(taskFunnel).sort(([a], [b]) => compareText(a, b))),
       reasons,
       durations,
       checks: [...checks.values()].sort(
-        (a, b) => a.check.localeCompare(b.check) || a.family.localeCompare(b.family),
+        (a, b) => compareText(a.check, b.check) || compareText(a.family, b.family),
       ),
       scores,
       llm: [...llm.values()],

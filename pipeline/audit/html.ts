@@ -1,3 +1,4 @@
+import { compareText } from '../util/order.ts';
 import type { AuditData } from './collect.ts';
 import { escapeXml, formatNumber, histogram, stackedBars } from './svg.ts';
 
@@ -42,7 +43,7 @@ export function auditHtml(data: AuditData, title: string): string {
   // Baseline scores and discrimination, not every per-target or row-count metric (those stay in --json).
   const scoreCharts = Object.entries(data.scores)
     .filter(([name]) => chartedScores.test(name))
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([name, values]) => histogram(name, values));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../errors.ts';
 import type { TaskVerdict } from '../stages/verify/schema.ts';
+import { compareText } from '../util/order.ts';
 
 /** One task folder ready to release, whichever corpus it came from. */
 export interface ReleaseTask {
@@ -33,9 +34,15 @@ export const questionEntrySchema = z.looseObject({
   lastUpdated: z.string().nullable().optional(),
 });
 
-/** Published all_metadata.json files may hold NaN; read them leniently. */
+/**
+ * Published all_metadata.json files may hold NaN; read them leniently. Only bare tokens are
+ * repaired: a title such as "Infinity War" keeps its words (strings are matched and kept).
+ */
 export function parseLenientJson(text: string): unknown {
-  return JSON.parse(text.replace(/\bNaN\b/g, 'null').replace(/-?\bInfinity\b/g, 'null'));
+  const repaired = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (token) =>
+    token.startsWith('"') ? token : 'null',
+  );
+  return JSON.parse(repaired);
 }
 
 const allMetadataSchema = z.looseObject({
@@ -106,5 +113,5 @@ export async function collectCorpusTasks(corpusDir: string): Promise<ReleaseTask
     const { file_path } = questionEntrySchema.parse(entry);
     tasks.push(await describeTaskFolder(join(corpusDir, 'databases', file_path), entry, null));
   }
-  return tasks.sort((a, b) => a.task.localeCompare(b.task));
+  return tasks.sort((a, b) => compareText(a.task, b.task));
 }

@@ -1,3 +1,5 @@
+import { compareText } from '../util/order.ts';
+
 /**
  * Which datasets go to eval: the most recently updated ones (a fraction, by dataset, so both
  * variants and every task of a dataset stay together), or a pinned list so eval stays stable
@@ -46,7 +48,7 @@ export function planSplit(
       }))
       .sort((a, b) =>
         a.newest === b.newest
-          ? firstId(a.members).localeCompare(firstId(b.members))
+          ? compareText(firstId(a.members), firstId(b.members))
           : a.newest < b.newest
             ? 1
             : -1,

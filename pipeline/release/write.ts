@@ -4,6 +4,7 @@ import type { Context } from '../context.ts';
 import { UserError } from '../errors.ts';
 import { formatJson, replaceDirAtomic, writeFileAtomic } from '../store/atomic.ts';
 import { hashValue, sha256File } from '../util/hash.ts';
+import { compareText } from '../util/order.ts';
 import { CODE_VERSION } from '../version.ts';
 import { datasetCard, licenseDistribution } from './card.ts';
 import type { ReleaseTask } from './collect.ts';
@@ -175,7 +176,7 @@ export async function writeRelease(
 
 /** question_list.json as the published release writes it: 2-space JSON, keys in entry order. */
 function publishedJson(entries: readonly Record<string, unknown>[]): string {
-  const sorted = [...entries].sort((a, b) => String(a.file_path).localeCompare(String(b.file_path)));
+  const sorted = [...entries].sort((a, b) => compareText(String(a.file_path), String(b.file_path)));
   return `${JSON.stringify(sorted, null, 2)}\n`;
 }
 

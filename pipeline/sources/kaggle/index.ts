@@ -205,6 +205,9 @@ export function createKaggleSource(
         version: item.currentVersionNumber ?? null,
         lastUpdated: item.lastUpdated ?? null,
         totalBytes: item.totalBytes ?? null,
+        // The settings that accept or reject a download: changing one re-scrapes, so a
+        // rejection such as nested_archive does not outlive the setting that caused it.
+        accept: { extract: config.extract, tabular_types: config.select.tabular_types },
       };
     },
   };

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { errorMessage, Rejection } from '../../errors.ts';
+import { quotePath } from '../profile/sql.ts';
 
 /** A value as read from the source file: its text, or null when missing. */
 export type Cell = string | null;
@@ -51,10 +52,10 @@ export function quoteIdentifier(name: string): string {
 export async function loadTable(duckdb: DuckDBInstance, path: string, delimiter?: string): Promise<Table> {
   const ext = extname(path).toLowerCase();
   let from: string;
-  if (ext === '.parquet') from = `read_parquet(${sqlString(path)})`;
+  if (ext === '.parquet') from = `read_parquet(${quotePath(path)})`;
   else if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
     const delim = delimiter ? `, delim=${sqlString(delimiter)}` : '';
-    from = `read_csv(${sqlString(path)}, all_varchar=true, header=true${delim})`;
+    from = `read_csv(${quotePath(path)}, all_varchar=true, header=true${delim})`;
   } else throw new Rejection('unsupported_table_format', `main table ${path} is not csv, tsv or parquet`);
   const connection = await duckdb.connect();
   try {

@@ -4,7 +4,7 @@ import { errorMessage, Rejection } from '../../errors.ts';
 import { looksBinary, type RawFile, readHead, type TableFormat } from './files.ts';
 import { guessDelimiter, parseHeaderLine, parseRecords } from './header.ts';
 import type { TableProfile } from './schema.ts';
-import { queryRows, quoteLiteral } from './sql.ts';
+import { queryRows, quoteLiteral, quotePath } from './sql.ts';
 import { type ProfileSettings, previewForFormats, profileRelation, type TableSource } from './table.ts';
 
 /** Formats profiled with DuckDB's built-in readers. */
@@ -23,7 +23,7 @@ export async function profileFile(
   }
   if (format === 'csv' || format === 'tsv') return profileCsv(conn, file, format, settings);
   if (format === 'json') return profileJson(conn, file, settings);
-  const reader = `read_parquet(${quoteLiteral(file.path)})`;
+  const reader = `read_parquet(${quotePath(file.path)})`;
   return unreadableOnError(file, 'Parquet', () =>
     profileRelation(conn, file, { format, reader, rawRows: null, dialect: null, warnings: [] }, settings),
   );
@@ -71,7 +71,7 @@ async function profileCsv(
           `escape = '"'`,
         ];
         if (options.allText) args.push('all_varchar = true');
-        const reader = `read_csv(${quoteLiteral(file.path)}, ${args.join(', ')})`;
+        const reader = `read_csv(${quotePath(file.path)}, ${args.join(', ')})`;
         const dialect = {
           delimiter: guessed,
           quote: '"',
@@ -153,7 +153,7 @@ interface Sniffed {
 async function sniff(conn: DuckDBConnection, file: RawFile, options: CsvOptions): Promise<Sniffed> {
   const args = baseArguments(options).filter((a) => !a.startsWith('sample_size'));
   const sniffArgs = baseArguments(options).join(', ');
-  const [row] = await queryRows(conn, `SELECT * FROM sniff_csv(${quoteLiteral(file.path)}, ${sniffArgs})`);
+  const [row] = await queryRows(conn, `SELECT * FROM sniff_csv(${quotePath(file.path)}, ${sniffArgs})`);
   const s = sniffedSchema.parse(row);
   const empty = (value: string) => (value === '(empty)' ? '' : value);
   const dialectArgs = [
@@ -191,7 +191,7 @@ function csvReader(file: RawFile, sniffed: Sniffed, asText: boolean): string {
         `${quoteLiteral(c.name)}: ${quoteLiteral(asText || !typeName.test(c.type) ? 'VARCHAR' : c.type)}`,
     )
     .join(', ');
-  return `read_csv(${quoteLiteral(file.path)}, ${sniffed.arguments.join(', ')}, columns = {${columns}})`;
+  return `read_csv(${quotePath(file.path)}, ${sniffed.arguments.join(', ')}, columns = {${columns}})`;
 }
 
 async function profileJson(
@@ -204,7 +204,7 @@ async function profileJson(
   if (!records) {
     throw new Rejection('not_tabular', `${file.name} is JSON but not a list of records (objects)`);
   }
-  const reader = `read_json(${quoteLiteral(file.path)})`;
+  const reader = `read_json(${quotePath(file.path)})`;
   const profile = await unreadableOnError(file, 'JSON', () =>
     profileRelation(
       conn,

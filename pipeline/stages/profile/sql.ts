@@ -12,6 +12,15 @@ export function quoteLiteral(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/**
+ * A file path for DuckDB's readers (read_csv, read_parquet, read_json, sniff_csv), which take
+ * it as a glob pattern: `x[1].csv` would read `x1.csv` and `y*.csv` every y-file. Each glob
+ * character becomes a one-character class, so the pattern matches exactly the named file.
+ */
+export function quotePath(path: string): string {
+  return quoteLiteral(path.replace(/[*?[]/g, (c) => `[${c}]`));
+}
+
 export type Row = Record<string, unknown>;
 
 export async function queryRows(conn: DuckDBConnection, sql: string): Promise<Row[]> {

@@ -1,0 +1,8 @@
+/**
+ * Code-point order for strings. Never String#localeCompare in anything written to disk: it
+ * sorts by the process's locale (LANG/LC_ALL), so the same inputs would give different files
+ * on different machines (Danish sorts "aa" after "z", Czech "ch" after "h").
+ */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
