@@ -1,10 +1,11 @@
-import { readdir, rm, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { Context } from './context.ts';
 import { errorMessage, Rejection, UserError } from './errors.ts';
 import type { DatasetId } from './ids.ts';
 import { emptySummary, type StageSummary } from './progress.ts';
 import { inShard } from './shard.ts';
+import { sweepTempFiles } from './store/atomic.ts';
 import { failed, type Outcome } from './store/outcome.ts';
 import type { StageName } from './store/paths.ts';
 import { readStatus, writeStatus } from './store/status.ts';
@@ -56,7 +57,7 @@ export async function runStage(
       inputsHash = hashValue(await definition.inputs(ctx, id));
     } catch (error) {
       if (error instanceof UserError) throw error;
-      const outcome = toOutcome(error);
+      const outcome = toOutcome(error, ctx);
       // Replace any earlier ok record: left in place, it would keep the dataset "ok" for the
       // next stages although its inputs are gone. The empty hash never matches a real one.
       await writeStatus(ctx.paths, {
@@ -90,7 +91,7 @@ export async function runStage(
       result = await definition.process(ctx, id, inputsHash);
     } catch (error) {
       if (error instanceof UserError) throw error;
-      result = { outcome: toOutcome(error) };
+      result = { outcome: toOutcome(error, ctx) };
     }
     await writeStatus(ctx.paths, {
       stage: definition.stage,
@@ -112,13 +113,15 @@ export async function runStage(
   return summary;
 }
 
-function toOutcome(error: unknown): Outcome {
-  if (error instanceof Rejection) return { status: 'rejected', reason: error.reason, detail: error.message };
+/** Details land in status files and run records: scrub registered secrets from them too. */
+function toOutcome(error: unknown, ctx: Context): Outcome {
+  const detail = ctx.logger.redact(errorMessage(error));
+  if (error instanceof Rejection) return { status: 'rejected', reason: error.reason, detail };
   // Errors that know what went wrong carry a stable `reason` (e.g. kaggle_unavailable).
   const reason = (error as { reason?: unknown } | null)?.reason;
   return failed(
     typeof reason === 'string' && /^[a-z][a-z0-9_]*$/.test(reason) ? reason : 'unexpected',
-    errorMessage(error),
+    detail,
   );
 }
 
@@ -151,21 +154,6 @@ async function allExist(files: readonly string[]): Promise<boolean> {
     }
   }
   return true;
-}
-
-/** Leftovers of a write killed between temp and rename: never read, safe to drop. */
-async function sweepTempFiles(dir: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir, { recursive: true });
-  } catch {
-    return;
-  }
-  await Promise.all(
-    names
-      .filter((name) => /(^|\/)\.[^/]+\.[0-9a-f]{12}\.tmp(\.old)?$/.test(name))
-      .map((name) => rm(join(dir, name), { recursive: true, force: true })),
-  );
 }
 
 /** Runs `fn` over items, at most `limit` at once, in order of items; stops taking new ones when aborted. */

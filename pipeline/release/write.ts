@@ -2,7 +2,7 @@ import { cp, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { UserError } from '../errors.ts';
-import { formatJson, replaceDirAtomic, writeFileAtomic } from '../store/atomic.ts';
+import { formatJson, replaceDirAtomic, sweepTempFiles, writeFileAtomic } from '../store/atomic.ts';
 import { hashValue, sha256File } from '../util/hash.ts';
 import { compareText } from '../util/order.ts';
 import { CODE_VERSION } from '../version.ts';
@@ -80,6 +80,8 @@ export async function writeRelease(
     if (n > 0) sharedRows[t.task] = n;
   }
 
+  // A release killed mid-swap leaves a temp folder beside it; releases run one at a time.
+  await sweepTempFiles(ctx.paths.splits, false);
   let manifest: Manifest | undefined;
   await replaceDirAtomic(dir, async (temp) => {
     const rows: TaskRow[] = [];

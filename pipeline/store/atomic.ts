@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stableStringify } from '../util/hash.ts';
 
@@ -52,4 +52,24 @@ export async function replaceDirAtomic(
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
+}
+
+const tempEntry = /(^|\/)\.[^/]+\.[0-9a-f]{12}\.tmp(\.old)?$/;
+
+/**
+ * Leftovers of a write or folder swap killed between temp and rename: never read, safe to
+ * drop. `recursive` also looks inside subfolders (a dataset's processed folder).
+ */
+export async function sweepTempFiles(dir: string, recursive = true): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir, { recursive });
+  } catch {
+    return;
+  }
+  await Promise.all(
+    names
+      .filter((name) => tempEntry.test(name))
+      .map((name) => rm(join(dir, name), { recursive: true, force: true })),
+  );
 }

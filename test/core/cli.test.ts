@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,18 @@ describe('dare-forge CLI', () => {
     expect(runs).toHaveLength(2);
     const record = JSON.parse(await readFile(join(root, 'processed/_runs', runs[0] as string), 'utf8'));
     expect(record.stages[0]).toMatchObject({ stage: 'scrape', ok: 3 });
+  });
+
+  it('sweeps folder swaps a killed scrape left behind, for its own datasets only', async () => {
+    const root = await testdir();
+    await writeFile(join(root, 'c.yaml'), mirrorConfig(root));
+    const index = JSON.parse(await readFile(join(fixtures, 'index.json'), 'utf8')) as { ref: string }[];
+    const first = (index[0] as { ref: string }).ref.replace('/', '_');
+    await mkdir(join(root, 'raw', `.${first}.0123456789ab.tmp`, 'files'), { recursive: true });
+    await mkdir(join(root, 'raw', '.someone_else.0123456789ab.tmp'), { recursive: true });
+    expect((await dareForge(['scrape', '--config', join(root, 'c.yaml')])).code).toBe(0);
+    const left = (await readdir(join(root, 'raw'))).filter((name) => name.startsWith('.'));
+    expect(left).toEqual(['.someone_else.0123456789ab.tmp']);
   });
 
   it('prints the resolved config and the JSON schema', async () => {

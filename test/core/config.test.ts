@@ -64,3 +64,16 @@ describe('config', () => {
     }
   });
 });
+
+describe('config secrets', () => {
+  it('refuses credentials inside an LLM base URL', () => {
+    const result = parseConfigText(
+      'llm:\n  openai:\n    base_url: http://user:sk-secret@127.0.0.1:8000/v1\n',
+    );
+    expect(result).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^llm\.openai\.base_url: must not contain a user name/)],
+    });
+    expect(parseConfigText('llm:\n  openai:\n    base_url: http://127.0.0.1:8000/v1\n').ok).toBe(true);
+  });
+});

@@ -104,6 +104,26 @@ describe('runStage', () => {
   });
 });
 
+describe('outcome details', () => {
+  it('scrub registered secrets before they reach status records', async () => {
+    const root = await testdir({ 'in/a.txt': 'hello' });
+    const ctx = testContext(root);
+    ctx.logger.addSecret('sk-very-secret-key');
+    const leaky: StageDefinition = {
+      stage: 'draft',
+      version: '1',
+      inputs: async () => ({}),
+      process: async () => {
+        throw new Error('provider said: bad key sk-very-secret-key');
+      },
+    };
+    await runStage(ctx, leaky, ids('a'));
+    const record = await readFile(ctx.paths.statusFile('draft', asDatasetId('a')), 'utf8');
+    expect(record).not.toContain('sk-very-secret-key');
+    expect(JSON.parse(record).outcome.detail).toBe('provider said: bad key ***');
+  });
+});
+
 describe('forEachLimited', () => {
   it('never runs more than the limit at once and visits every item', async () => {
     let running = 0;

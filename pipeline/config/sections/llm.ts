@@ -19,10 +19,14 @@ const defaultPrices: Record<string, z.infer<typeof price>> = {
   'claude-opus-4-1': { input_usd_per_mtok: 15, output_usd_per_mtok: 75 },
 };
 
+/** A base URL never carries credentials: keys come from the environment, and config gets printed. */
+const baseUrl = z.url().refine((url) => !/^[a-z][a-z0-9+.-]*:\/\/[^/]*@/i.test(url), {
+  message: 'must not contain a user name or password; put the key in OPENAI_API_KEY / ANTHROPIC_API_KEY',
+});
+
 const openaiProvider = z
   .strictObject({
-    base_url: z
-      .url()
+    base_url: baseUrl
       .optional()
       .describe(
         'API base URL including /v1 (vLLM, Ollama, llama.cpp servers). Unset: OPENAI_BASE_URL, else api.openai.com.',
@@ -33,8 +37,7 @@ const openaiProvider = z
 
 const anthropicProvider = z
   .strictObject({
-    base_url: z
-      .url()
+    base_url: baseUrl
       .optional()
       .describe('API base URL without /v1. Unset: ANTHROPIC_BASE_URL, else api.anthropic.com.'),
     model: z

@@ -1,10 +1,11 @@
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Context } from '../../context.ts';
-import { Rejection } from '../../errors.ts';
+import { errorMessage, Rejection } from '../../errors.ts';
 import { type DatasetId, datasetIdFromRef } from '../../ids.ts';
 import type { StageSummary } from '../../progress.ts';
 import { runStage, type StageDefinition } from '../../runner.ts';
+import { inShard } from '../../shard.ts';
 import { sourceFor } from '../../sources/index.ts';
 import type { KaggleListItem } from '../../sources/shapes.ts';
 import type { Source } from '../../sources/source.ts';
@@ -100,8 +101,37 @@ export async function scrapeDatasets(
   options: { force?: boolean } = {},
 ): Promise<StageSummary> {
   const byId = new Map<DatasetId, KaggleListItem>();
-  for (const item of items) byId.set(datasetIdFromRef(item.ref), item);
+  for (const item of items) {
+    // A malformed ref in a listing is that item's problem, not the run's.
+    let id: DatasetId;
+    try {
+      id = datasetIdFromRef(item.ref);
+    } catch (error) {
+      ctx.logger.warn(`scrape: skipping listing item: ${errorMessage(error)}`);
+      continue;
+    }
+    byId.set(id, item);
+  }
+  await sweepOwnTempDirs(ctx, new Set(byId.keys()));
   return runStage(ctx, scrapeDefinition(source, byId), [...byId.keys()], options);
+}
+
+/**
+ * Folder swaps killed mid-way leave `.<id>.<hex>.tmp` beside raw/<id>. Only this run's own
+ * datasets are swept: another shard may be writing its own temp folders into a shared raw/.
+ */
+async function sweepOwnTempDirs(ctx: Context, ids: ReadonlySet<string>): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(ctx.paths.raw);
+  } catch {
+    return;
+  }
+  const leftovers = names.filter((name) => {
+    const match = /^\.(.+)\.[0-9a-f]{12}\.tmp(\.old)?$/.exec(name);
+    return match?.[1] !== undefined && ids.has(match[1]) && inShard(match[1], ctx.shard);
+  });
+  await Promise.all(leftovers.map((name) => rm(join(ctx.paths.raw, name), { recursive: true, force: true })));
 }
 
 export async function run(ctx: Context, options: ScrapeOptions = {}): Promise<StageSummary> {
