@@ -1,5 +1,7 @@
 import { type Command, Option } from 'commander';
 import { executeStages } from '../render/execute.ts';
+import { withSpendCap } from '../scale/entries.ts';
+import { addScaleOptions, printDryRun, type ScaleOptions } from '../scale/options.ts';
 import { stages } from '../stages/registry.ts';
 import { type CommonOptions, contextFromOptions, finishRun, withCommonOptions } from './common.ts';
 
@@ -8,11 +10,15 @@ const examples: Record<string, string> = {
   profile: 'dare-forge profile --only vega-datasets_penguins --force',
 };
 
-async function runEntries(names: readonly string[], options: CommonOptions): Promise<number> {
+async function runEntries(names: readonly string[], options: CommonOptions & ScaleOptions): Promise<number> {
   const ctx = await contextFromOptions(options);
   const started = ctx.clock.now();
   try {
-    const entries = stages.filter((s) => names.includes(s.name));
+    if (options.dryRun) return await printDryRun(ctx, options);
+    const entries = withSpendCap(
+      stages.filter((s) => names.includes(s.name)),
+      options.maxCostUsd,
+    );
     const summaries = await executeStages(
       ctx,
       entries,
@@ -30,20 +36,24 @@ export function registerStages(program: Command, setExit: (code: number) => void
   for (const entry of stages.filter((s) => !s.ownCommand)) {
     const command = withCommonOptions(program.command(entry.name).description(entry.summary));
     if (entry.name === 'scrape') command.addOption(sourceOption());
+    if (entry.name === 'draft') addScaleOptions(command, { dryRun: false });
     command.addHelpText(
       'after',
       `\nOutcome per dataset: ok, rejected(reason) or error(reason); fresh datasets are skipped.\nExample:\n  $ ${examples[entry.name] ?? `dare-forge ${entry.name}`}\n`,
     );
-    command.action(async (options: CommonOptions) => setExit(await runEntries([entry.name], options)));
+    command.action(async (options: CommonOptions & ScaleOptions) =>
+      setExit(await runEntries([entry.name], options)),
+    );
   }
   const run = withCommonOptions(
     program.command('run').description(`all stages in order: ${stages.map((s) => s.name).join(' -> ')}`),
   ).addOption(sourceOption());
+  addScaleOptions(run, { dryRun: true });
   run.addHelpText(
     'after',
     '\nA rerun skips every dataset whose inputs did not change, so an interrupted run resumes.\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
   );
-  run.action(async (options: CommonOptions) =>
+  run.action(async (options: CommonOptions & ScaleOptions) =>
     setExit(
       await runEntries(
         stages.map((s) => s.name),
