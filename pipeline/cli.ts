@@ -4,8 +4,8 @@ import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
-import { registerVerify } from './commands/verify.ts';
 import { registerStages } from './commands/stages.ts';
+import { registerVerify } from './commands/verify.ts';
 import { UserError } from './errors.ts';
 import { CODE_VERSION } from './version.ts';
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { UserError } from '../errors.ts';
 import { formatJson, replaceDirAtomic, sweepTempFiles, writeFileAtomic } from '../store/atomic.ts';
+import { pathExists } from '../util/fs.ts';
 import { hashValue, sha256File } from '../util/hash.ts';
 import { compareText } from '../util/order.ts';
 import { CODE_VERSION } from '../version.ts';
@@ -37,7 +38,7 @@ export async function writeRelease(
 ): Promise<ReleaseResult> {
   const settings = ctx.config.release;
   const dir = join(ctx.paths.splits, options.version);
-  if (!options.force && (await exists(dir))) {
+  if (!options.force && (await pathExists(dir))) {
     throw new UserError(
       `release ${options.version} already exists at ${dir}; pick a new --version, or pass --force to rewrite it`,
     );
@@ -196,15 +197,6 @@ async function describeFiles(root: string) {
     out.push({ path, sha256: await sha256File(full), bytes: (await stat(full)).size });
   }
   return out;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function baseManifest(

@@ -8,10 +8,11 @@ import type { StageSummary } from '../../progress.ts';
 import { type RunOptions, runStage, type StageDefinition, type StageResult } from '../../runner.ts';
 import { writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
+import { pathExists } from '../../util/fs.ts';
 import { sha256File } from '../../util/hash.ts';
 import type { Draft } from '../draft/schema.ts';
 import { type ComposeInput, composeTabular, composeTimeSeries } from './compose.ts';
-import { delimiterOf, exists, readBuildInputs } from './inputs.ts';
+import { delimiterOf, readBuildInputs } from './inputs.ts';
 import { metadataText } from './metadata.ts';
 import type { RewriteRecord } from './rewrite/index.ts';
 import { rewriteInputs, rewriteTask } from './rewrite/stage.ts';
@@ -78,7 +79,7 @@ async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
   const inputs = await readBuildInputs(ctx, id);
   return {
     draft: await sha256File(draftPath),
-    profile: (await exists(profilePath)) ? await sha256File(profilePath) : null,
+    profile: (await pathExists(profilePath)) ? await sha256File(profilePath) : null,
     listing: inputs.listing,
     metadata: inputs.metadata,
     main_table: await sha256File(inputs.mainTablePath),
@@ -195,7 +196,7 @@ async function draftedDatasets(ctx: Context): Promise<DatasetId[]> {
   const ids: DatasetId[] = [];
   for (const name of names.sort()) {
     if (name.startsWith('_') || name.startsWith('.')) continue;
-    if (await exists(join(ctx.paths.processed, name, 'draft.json'))) ids.push(asDatasetId(name));
+    if (await pathExists(join(ctx.paths.processed, name, 'draft.json'))) ids.push(asDatasetId(name));
   }
   return ids;
 }

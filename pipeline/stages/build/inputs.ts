@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Context } from '../../context.ts';
@@ -10,6 +10,7 @@ import {
   kaggleListItemSchema,
   kaggleMetadataSchema,
 } from '../../sources/shapes.ts';
+import { pathExists } from '../../util/fs.ts';
 import { type Draft, draftSchema } from '../draft/schema.ts';
 import { type Profile, profileSchema } from '../profile/schema.ts';
 
@@ -52,7 +53,7 @@ async function readJson<T>(path: string, schema: z.ZodType<T>, missingReason: st
 export async function readBuildInputs(ctx: Context, id: DatasetId): Promise<BuildInputs> {
   const draft = await readJson(ctx.paths.artifact(id, 'draft.json'), draftSchema, 'no_draft');
   const profilePath = ctx.paths.artifact(id, 'profile.json');
-  const profile = (await exists(profilePath))
+  const profile = (await pathExists(profilePath))
     ? await readJson(profilePath, profileSchema, 'no_profile')
     : null;
   const rawDir = ctx.paths.rawDir(id);
@@ -63,18 +64,9 @@ export async function readBuildInputs(ctx: Context, id: DatasetId): Promise<Buil
   if (relative(filesDir, mainTablePath).startsWith('..')) {
     throw new Rejection('invalid_input', `draft main_table "${draft.main_table}" points outside ${filesDir}`);
   }
-  if (!(await exists(mainTablePath)))
+  if (!(await pathExists(mainTablePath)))
     throw new Rejection('no_main_table', `main table ${mainTablePath} is missing`);
   return { draft, profile, listing, metadata, mainTablePath };
-}
-
-export async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function delimiterOf(profile: Profile | null, mainTable: string): string | undefined {

@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Context } from '../../context.ts';
 import { UserError } from '../../errors.ts';
@@ -8,6 +7,7 @@ import type { CompleteRequest, LlmClient } from '../../llm/types.ts';
 import type { StageDefinition } from '../../runner.ts';
 import { inShard } from '../../shard.ts';
 import { readStatus } from '../../store/status.ts';
+import { pathExists } from '../../util/fs.ts';
 import { hashValue } from '../../util/hash.ts';
 import { CODE_VERSION } from '../../version.ts';
 import { loadDraftInput } from './inputs.ts';
@@ -20,15 +20,6 @@ export interface BatchOutcome {
   pending: ReadonlySet<string>;
   /** Tokens and cost of the answers this run took from a batch, by request hash. */
   answered: Readonly<Record<string, BatchUsage>>;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Mirrors the runner's freshness rule, so only datasets it will process are planned. */
@@ -44,7 +35,7 @@ async function willProcess(
   if (previous.code_version !== `${CODE_VERSION}/${definition.stage}@${definition.version}`) return true;
   if (previous.inputs_hash !== hashValue(await definition.inputs(ctx, id))) return true;
   for (const artifact of previous.artifacts) {
-    if (!(await exists(resolve(ctx.paths.processed, artifact)))) return true;
+    if (!(await pathExists(resolve(ctx.paths.processed, artifact)))) return true;
   }
   return false;
 }

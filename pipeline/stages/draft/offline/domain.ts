@@ -1,15 +1,8 @@
+import { domainLabels } from '../../../llm/prompts/domain.ts';
 import type { MetadataText } from './text.ts';
 
-export const domains = [
-  'finance',
-  'health',
-  'business',
-  'technology',
-  'automotive',
-  'education',
-  'environment',
-  'other',
-] as const;
+/** The same labels the LLM prompt offers, so offline and LLM drafts are comparable. */
+export const domains = domainLabels;
 export type Domain = (typeof domains)[number];
 
 const cues: { domain: Domain; pattern: RegExp }[] = [
