@@ -1,4 +1,5 @@
 import type { LlmConfig } from '../config/sections/llm.ts';
+import { abortableSleep, parseRetryAfter } from '../util/wait.ts';
 import type { CallFailureKind } from './errors.ts';
 
 export interface CallFailure {
@@ -47,12 +48,7 @@ export function classifySdkError(error: unknown, sdk: SdkErrorClasses, now: numb
 export function retryAfter(headers: Headers, now: number): number | undefined {
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
-  const value = headers.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number.parseFloat(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return parseRetryAfter(headers.get('retry-after'), now);
 }
 
 export interface RetryDeps {
@@ -103,17 +99,4 @@ export async function withRetries<T>(options: {
   }
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { abortableSleep };

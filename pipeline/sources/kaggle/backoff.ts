@@ -1,3 +1,5 @@
+import { abortableSleep, parseRetryAfter } from '../../util/wait.ts';
+
 /** Effects the client waits with; tests pass a sleep that returns at once and records. */
 export interface Timing {
   now(): number;
@@ -8,19 +10,7 @@ export interface Timing {
 
 export const realTiming: Timing = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
+  sleep: abortableSleep,
   random: Math.random,
 };
 
@@ -44,15 +34,7 @@ export function backoffDelay(
   return Math.max(jittered, retryAfterMs ?? 0);
 }
 
-/** Retry-After is either delta-seconds or an HTTP date; anything else is ignored. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - nowMs);
-}
+export { parseRetryAfter };
 
 /** Spaces request starts at least `60000 / perMinute` ms apart, across every caller. */
 export class RateLimiter {
