@@ -96,6 +96,16 @@ export function instantExpressions(first: FirstPass): string[] {
     : [];
 }
 
+/** Every column starts at zero, so a column with only missing values still gets an entry. */
+function emptyCounts(firsts: readonly FirstPass[]): Map<number, ValueCounts> {
+  return new Map(
+    firsts.map((first) => [
+      first.plan.index,
+      { distinct: 0, distinctExact: true, top: [], topOmitted: false },
+    ]),
+  );
+}
+
 /**
  * Exact distinct counts and top values of a materialised table: one GROUP BY per column
  * (the top k taken inside DuckDB), many columns per statement.
@@ -106,9 +116,7 @@ export async function exactCounts(
   firsts: readonly FirstPass[],
   k: number,
 ): Promise<Map<number, ValueCounts>> {
-  const out = new Map<number, ValueCounts>();
-  for (const first of firsts)
-    out.set(first.plan.index, { distinct: 0, distinctExact: true, top: [], topOmitted: false });
+  const out = emptyCounts(firsts);
   const limit = Math.max(k, 1);
   for (let start = 0; start < firsts.length; start += columnsPerStatement) {
     const parts = firsts.slice(start, start + columnsPerStatement).map((first) => {
@@ -130,9 +138,7 @@ export async function exactCountsLong(
   firsts: readonly FirstPass[],
   k: number,
 ): Promise<Map<number, ValueCounts>> {
-  const out = new Map<number, ValueCounts>();
-  for (const first of firsts)
-    out.set(first.plan.index, { distinct: 0, distinctExact: true, top: [], topOmitted: false });
+  const out = emptyCounts(firsts);
   if (firsts.length === 0) return out;
   const byName = new Map(firsts.map((f) => [f.plan.name, f.plan.index]));
   const projection = firsts.map((f) => `CAST(${ident(f.plan)} AS VARCHAR) AS ${ident(f.plan)}`).join(', ');
