@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chooseMainTable } from '../../pipeline/stages/profile/dataset.ts';
-import {
-  fittingFormats,
-  frequencyFromStep,
-  inferFrequency,
-  plausibleFormats,
-} from '../../pipeline/stages/profile/dates.ts';
+import { frequencyFromStep, inferFrequency } from '../../pipeline/stages/profile/dates.ts';
 import {
   guessDelimiter,
   headerWarnings,
@@ -42,26 +37,6 @@ describe('inferFrequency', () => {
     });
     expect(inferFrequency([5])).toEqual({ inferred_frequency: null, regularity: 0 });
     expect(frequencyFromStep(60_000, 3, 4)).toEqual({ inferred_frequency: '1min', regularity: 0.75 });
-  });
-});
-
-describe('plausibleFormats', () => {
-  it('suggests the formats a value could be written in', () => {
-    expect(plausibleFormats('2022-01-31')).toEqual(['%Y-%m-%d']);
-    expect(plausibleFormats('16/02/2023')).toEqual(['%d/%m/%Y', '%m/%d/%Y']);
-    expect(plausibleFormats('14 Jun, 2024')).toEqual(['%d %b, %Y']);
-    expect(plausibleFormats('2016/8')).toEqual(['%Y/%m']);
-    expect(plausibleFormats('12.5')).toEqual([]);
-    expect(plausibleFormats('hello')).toEqual([]);
-  });
-
-  it('keeps the formats every value fits, numbers in range', () => {
-    expect(fittingFormats(['01/02/2023', '13/02/2023'])).toEqual(['%d/%m/%Y']);
-    expect(fittingFormats(['02/16/2023', '01/02/2023'])).toEqual(['%m/%d/%Y']);
-    expect(fittingFormats(['01/02/2023'])).toEqual(['%d/%m/%Y', '%m/%d/%Y']);
-    expect(fittingFormats(['2002-05-23 00:00:00-04:00'])).toEqual(['%Y-%m-%d %H:%M:%S%z']);
-    expect(fittingFormats(['2024-13-01'])).toEqual([]);
-    expect(fittingFormats([])).toEqual([]);
   });
 });
 

@@ -1,11 +1,19 @@
 import type { BuildConfig } from '../../config/sections/build.ts';
 import { Rejection } from '../../errors.ts';
+import {
+  compileFormat,
+  FormatError,
+  formatTime,
+  isoWall,
+  type ParsedTime,
+  parseTime,
+} from '../../util/strftime.ts';
 import type { TimeSeriesDecision } from '../draft/schema.ts';
+import { bucketLabel } from './buckets.ts';
 import { Random } from './random.ts';
 import { computeRange, type ExpectedRange } from './ranges.ts';
 import { type Cell, type Column, columnIndex, type Table } from './table.ts';
 import type { FileTable } from './tabular.ts';
-import { bucketLabel, compileFormat, formatTime, isoWall, type ParsedTime, parseTime } from './timefmt.ts';
 
 export interface TimeSeriesPlan {
   targets: string[];
@@ -52,12 +60,7 @@ export function buildTimeSeries(
     if (column.kind === 'text')
       throw new Rejection('ts_target_not_numeric', `time series target "${column.name}" is not numeric`);
   }
-  const pattern = compileFormat(decision.time_format);
-  if (!pattern)
-    throw new Rejection(
-      'ts_bad_time_format',
-      `time_format "${decision.time_format}" uses an unsupported directive`,
-    );
+  const pattern = timePattern(decision.time_format);
   const parsed: { row: Cell[]; time: ParsedTime }[] = [];
   for (const row of table.rows) {
     const text = row[timeIdx] ?? null;
@@ -226,4 +229,15 @@ function aggregate(values: Cell[], method: string): Cell {
               ? Math.min(...numbers)
               : numbers.reduce((a, b) => a + b, 0) / numbers.length;
   return String(result);
+}
+
+/** The compiled time_format; a format the parser does not know rejects the task. */
+function timePattern(format: string): RegExp {
+  try {
+    return compileFormat(format);
+  } catch (error) {
+    if (error instanceof FormatError)
+      throw new Rejection('ts_bad_time_format', `time_format: ${error.message}`);
+    throw error;
+  }
 }

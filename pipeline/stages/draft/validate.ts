@@ -1,7 +1,7 @@
+import { FormatError, unparsedValues } from '../../util/strftime.ts';
 import type { TableProfile } from '../profile/schema.ts';
 import { columnIndex, isNumeric, isNumericPhysical } from './columns.ts';
 import type { TabularDecision, TimeSeriesDecision } from './schema.ts';
-import { FormatError, unparsedValues } from './strftime.ts';
 
 /** What went wrong, as the suffix of the `llm_invalid_<what>` reason code. */
 export type IssueKind =

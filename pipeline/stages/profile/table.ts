@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Rejection } from '../../errors.ts';
+import { fittingFormats } from '../../util/strftime.ts';
 import {
   buildColumn,
   type ColumnPlan,
@@ -9,7 +10,7 @@ import {
   readFirstPass,
   type ValueCounts,
 } from './columns.ts';
-import { type Frequency, fittingFormats } from './dates.ts';
+import type { Frequency } from './dates.ts';
 import type { RawFile } from './files.ts';
 import { headerWarnings } from './header.ts';
 import { longFirstPass, longFormKind, longFormMinColumns } from './long.ts';

@@ -1,8 +1,8 @@
 import type { Config } from '../../../config/schema.ts';
+import { inferFormat, unparsedValues } from '../../../util/strftime.ts';
 import type { ColumnProfile } from '../../profile/schema.ts';
 import { isNumericPhysical } from '../columns.ts';
 import type { DraftInput } from '../inputs.ts';
-import { inferFormat, unparsedValues } from '../strftime.ts';
 
 type DraftConfig = Config['draft'];
 
