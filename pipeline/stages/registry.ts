@@ -1,11 +1,15 @@
 import type { Context } from '../context.ts';
 import type { DatasetId } from '../ids.ts';
+import type { CachedLlmClient } from '../llm/client.ts';
+import type { LlmClient } from '../llm/types.ts';
 import type { StageSummary } from '../progress.ts';
 import type { StageName } from '../store/paths.ts';
 
 export interface StageRunOptions {
   only?: DatasetId[];
   force?: boolean;
+  /** Wraps the draft stage's LLM client (the spend cap of --max-cost-usd does). */
+  wrapLlm?: (client: CachedLlmClient) => LlmClient;
 }
 
 export interface StageModule {
@@ -41,7 +45,8 @@ export const stages: readonly StageEntry[] = [
         async run(ctx, options) {
           if (ctx.config.draft.provider === 'offline') return draft.run(ctx, options);
           const { createLlmClient } = await import('../llm/index.ts');
-          return draft.run(ctx, { ...options, llm: createLlmClient(ctx) });
+          const client = createLlmClient(ctx);
+          return draft.run(ctx, { ...options, llm: options.wrapLlm?.(client) ?? client });
         },
       };
     },
