@@ -123,8 +123,22 @@ export const llmSection = z
       .describe("Overrides the chosen provider's model (openai.model / anthropic.model)."),
     openai: openaiProvider.prefault({}),
     anthropic: anthropicProvider.prefault({}),
-    max_tokens: z.int().min(1).default(4096).describe('Maximum output tokens per call.'),
-    temperature: z.number().min(0).max(2).default(0).describe('Sampling temperature (0: most repeatable).'),
+    max_tokens: z
+      .int()
+      .min(1)
+      .default(4096)
+      .describe(
+        'Maximum output tokens per call. Not part of the cache key: cached answers are reused when it changes.',
+      ),
+    temperature: z
+      .number()
+      .min(0)
+      .max(2)
+      .default(0)
+      .describe(
+        'Sampling temperature (0: most repeatable). Not part of the cache key: to draw new answers after ' +
+          'changing it, run draft with --force and llm.cache: off.',
+      ),
     concurrency: z
       .int()
       .min(1)
