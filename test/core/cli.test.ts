@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -72,6 +72,26 @@ describe('dare-forge CLI', () => {
     expect(runs).toHaveLength(2);
     const record = JSON.parse(await readFile(join(root, 'processed/_runs', runs[0] as string), 'utf8'));
     expect(record.stages[0]).toMatchObject({ stage: 'scrape', ok: 3 });
+  });
+
+  it('rescrapes a mirror dataset whose files were edited in place, and only that one', async () => {
+    const root = await testdir();
+    const index = JSON.parse(await readFile(join(fixtures, 'index.json'), 'utf8')) as { ref: string }[];
+    const kept = index.slice(0, 3);
+    const mirror = join(root, 'mirror');
+    for (const { ref } of kept) await cp(join(fixtures, ref), join(mirror, ref), { recursive: true });
+    await writeFile(join(mirror, 'index.json'), JSON.stringify(kept));
+    await writeFile(join(root, 'c.yaml'), mirrorConfig(root).replace(fixtures, mirror));
+    expect((await dareForge(['scrape', '--config', join(root, 'c.yaml')])).code).toBe(0);
+    const ref = (kept[1] as { ref: string }).ref;
+    const [file] = (await readdir(join(mirror, ref, 'files'))).sort();
+    await appendFile(join(mirror, ref, 'files', file as string), '\n');
+    const rerun = await dareForge(['scrape', '--config', join(root, 'c.yaml')]);
+    expect(rerun.stdout).toMatch(/processed 1\s+fresh 2\s/);
+    const id = ref.replace('/', '_');
+    expect(await readFile(join(root, 'raw', id, 'files', file as string))).toEqual(
+      await readFile(join(mirror, ref, 'files', file as string)),
+    );
   });
 
   it('sweeps folder swaps a killed scrape left behind, for its own datasets only', async () => {

@@ -1,9 +1,10 @@
 import { copyFile, lstat, mkdir, readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Context } from '../../context.ts';
 import { Rejection, UserError } from '../../errors.ts';
 import { parseRef } from '../../ids.ts';
+import { sha256File } from '../../util/hash.ts';
 import { type KaggleListItem, kaggleListItemSchema, kaggleMetadataSchema } from '../shapes.ts';
 import type { Source } from '../source.ts';
 
@@ -51,26 +52,39 @@ export function createMirrorSource(root: string): Source {
       const from = join(datasetDir(item.ref), 'files');
       await copyRegularFiles(from, filesDir);
     },
+    /** The contents of metadata.json and files/, so an edit inside the mirror rescrapes that dataset. */
+    async fingerprint(_ctx: Context, item: KaggleListItem) {
+      const dir = datasetDir(item.ref);
+      const metadata = await sha256File(join(dir, 'metadata.json')).catch(() => null);
+      const files: [string, string][] = [];
+      await walkRegularFiles(join(dir, 'files'), async (path) => {
+        files.push([relative(dir, path), await sha256File(path)]);
+      }).catch(() => undefined);
+      return { metadata, files };
+    },
   };
+}
+
+/** Calls `visit` on every regular file below `dir`, in name order; links are not followed. */
+async function walkRegularFiles(dir: string, visit: (path: string) => Promise<void>): Promise<void> {
+  for (const name of (await readdir(dir)).sort()) {
+    const path = join(dir, name);
+    const info = await lstat(path);
+    if (info.isDirectory()) await walkRegularFiles(path, visit);
+    else if (info.isFile()) await visit(path);
+  }
 }
 
 /** Copies regular files only: links in a mirror are never followed out of it. */
 async function copyRegularFiles(from: string, to: string): Promise<void> {
-  let names: string[];
   try {
-    names = (await readdir(from)).sort();
+    await readdir(from);
   } catch {
     throw new Rejection('no_files', `no files/ folder at ${from}`);
   }
-  for (const name of names) {
-    const source = join(from, name);
-    const info = await lstat(source);
-    const target = resolve(to, name);
-    if (info.isDirectory()) {
-      await mkdir(target, { recursive: true });
-      await copyRegularFiles(source, target);
-    } else if (info.isFile()) {
-      await copyFile(source, target);
-    }
-  }
+  await walkRegularFiles(from, async (path) => {
+    const target = resolve(to, relative(from, path));
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(path, target);
+  });
 }
