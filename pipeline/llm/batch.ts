@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import type { LlmConfig } from '../config/sections/llm.ts';
 import type { Logger } from '../logger.ts';
-import { type BatchRecord, BatchStore } from './batch-store.ts';
+import { type BatchRecord, BatchStore, type Submission } from './batch-store.ts';
 import type { LlmCache } from './cache.ts';
 import type { Provider } from './provider.ts';
 import type { PreparedRequest } from './request.ts';
@@ -80,9 +81,12 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
     report.pending = missing.length;
     return report;
   }
-  const open = (
-    await store.list((file, reason) => deps.logger.warn(`ignoring unreadable ${file}: ${reason}`))
-  ).filter(
+  const unreadable = (file: string, reason: string) =>
+    deps.logger.warn(`ignoring unreadable ${file}: ${reason}`);
+  const records = await store.list(unreadable);
+  const known = new Set(records.map((record) => record.batch_id));
+  const recovered = await recoverSubmissions(deps, store, known, unreadable);
+  const open = [...records, ...recovered].filter(
     (record) =>
       record.status === 'submitted' && record.provider === provider.name && record.model === provider.model,
   );
@@ -92,24 +96,11 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
 
   for (let start = 0; start < toSubmit.length; start += deps.settings.max_requests) {
     const chunk = toSubmit.slice(start, start + deps.settings.max_requests);
-    const batchId = await deps.retried('batch submit', () => provider.submitBatch(chunk));
-    const record: BatchRecord = {
-      provider: provider.name,
-      model: provider.model,
-      batch_id: batchId,
-      status: 'submitted',
-      requests: chunk.map((request) => ({
-        request_hash: request.hash,
-        template: request.template,
-        template_version: request.templateVersion,
-      })),
-      failures: [],
-    };
-    await store.save(record);
-    deps.logger.info(`${provider.name}: submitted batch ${batchId} with ${chunk.length} request(s)`);
-    report.batches_created.push(batchId);
+    for (const record of await submitChunk(deps, store, known, chunk)) {
+      report.batches_created.push(record.batch_id);
+      open.push(record);
+    }
     report.submitted += chunk.length;
-    open.push(record);
   }
 
   const started = deps.now();
@@ -135,6 +126,93 @@ export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
   );
   report.pending_datasets = [...new Set(waiting)].sort();
   return report;
+}
+
+function recordOf(submission: Submission, batchId: string): BatchRecord {
+  const { provider, model, requests } = submission;
+  return { provider, model, batch_id: batchId, status: 'submitted', requests, failures: [] };
+}
+
+/** Batches the provider holds for a submission whose answer was lost, minus those already recorded. */
+async function lookUp(
+  deps: BatchDeps,
+  submission: Submission,
+  known: ReadonlySet<string>,
+): Promise<string[]> {
+  const { submission: tag, since, requests } = submission;
+  const ids = await deps.provider.findBatches({ submission: tag, since, requests: requests.length });
+  return [...new Set(ids)].filter((id) => !known.has(id)).sort();
+}
+
+/**
+ * Submits one chunk. The submission is on disk before the provider sees it and its record
+ * replaces it after; a retry after an ambiguous failure (the provider may have accepted the
+ * batch before the connection dropped) looks for the batch before sending it again.
+ */
+async function submitChunk(
+  deps: BatchDeps,
+  store: BatchStore,
+  known: Set<string>,
+  chunk: readonly PreparedRequest[],
+): Promise<BatchRecord[]> {
+  const submission: Submission = {
+    provider: deps.provider.name,
+    model: deps.provider.model,
+    submission: randomUUID(),
+    since: deps.now(),
+    requests: chunk.map((request) => ({
+      request_hash: request.hash,
+      template: request.template,
+      template_version: request.templateVersion,
+    })),
+  };
+  await store.saveSubmission(submission);
+  let attempts = 0;
+  const ids = await deps.retried('batch submit', async () => {
+    if (attempts++ > 0) {
+      const found = await lookUp(deps, submission, known);
+      if (found.length > 0) return found;
+    }
+    return [await deps.provider.submitBatch(chunk, submission.submission)];
+  });
+  const records = ids.map((id) => recordOf(submission, id));
+  for (const record of records) {
+    await store.save(record);
+    known.add(record.batch_id);
+    deps.logger.info(
+      `${deps.provider.name}: submitted batch ${record.batch_id} with ${chunk.length} request(s)`,
+    );
+  }
+  await store.removeSubmission(submission);
+  return records;
+}
+
+/** Submissions a stopped run left behind: poll the batches they created instead of paying twice. */
+async function recoverSubmissions(
+  deps: BatchDeps,
+  store: BatchStore,
+  known: Set<string>,
+  unreadable: (file: string, reason: string) => void,
+): Promise<BatchRecord[]> {
+  const { provider } = deps;
+  const recovered: BatchRecord[] = [];
+  for (const submission of await store.submissions(unreadable)) {
+    if (submission.provider !== provider.name || submission.model !== provider.model) continue;
+    const ids = await deps.retried('batch lookup', () => lookUp(deps, submission, known));
+    for (const id of ids) {
+      const record = recordOf(submission, id);
+      await store.save(record);
+      known.add(id);
+      recovered.push(record);
+    }
+    deps.logger.info(
+      ids.length > 0
+        ? `${provider.name}: found batch ${ids.join(', ')} that a stopped run submitted; polling it instead of resubmitting`
+        : `${provider.name}: a stopped run's submission of ${submission.requests.length} request(s) never reached the provider; submitting them again`,
+    );
+    await store.removeSubmission(submission);
+  }
+  return recovered;
 }
 
 async function ingest(

@@ -71,23 +71,29 @@ it('drafts with provider openai through the CLI against a loopback server, with 
   // Reruns (plain and --force) replaying the cache are counted at the server in providers.test.ts.
 });
 
-it('resumes a batch after the CLI process is killed between submit and results', async () => {
-  const batchServer = await startPolicyServer('openai', {}, { pollsBeforeDone: 1 });
-  const processed = await profiled.processedCopy('cli-batch');
-  // The first process polls once (still running), then would wait a minute: it is killed.
-  const slow = '  batch:\n    enabled: true\n    poll_interval_ms: 60000';
-  const config = await writeConfig('cli-batch', processed, providerYaml(batchServer, slow));
+/** `dare-forge draft` in its own process, to be killed mid-run; `exited` resolves to the signal. */
+function spawnDraft(config: string) {
   const child = spawn('node', ['bin/dare-forge.js', 'draft', '--config', config], {
     cwd: repo,
     env: cliEnv(),
     stdio: 'ignore',
   });
   const exited = new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+  return { child, exited };
+}
+
+it('resumes a batch after the CLI process is killed between submit and results', async () => {
+  const batchServer = await startPolicyServer('openai', {}, { pollsBeforeDone: 1 });
+  const processed = await profiled.processedCopy('cli-batch');
+  // The first process polls once (still running), then would wait a minute: it is killed.
+  const slow = '  batch:\n    enabled: true\n    poll_interval_ms: 60000';
+  const config = await writeConfig('cli-batch', processed, providerYaml(batchServer, slow));
+  const { child, exited } = spawnDraft(config);
   const batches = join(processed, '_llm_batches');
   try {
     // A finished record (not the temp file of its atomic write) means the submit is on disk.
     const records = async () =>
-      (await readdir(batches).catch(() => [])).filter((name) => /^[^.].*\.json$/.test(name));
+      (await readdir(batches).catch(() => [])).filter((name) => /^(?!submitting-)[^.].*\.json$/.test(name));
     await waitFor('the batch record', async () => (await records()).length === 1);
     expect(batchServer.submissions()).toBe(1);
   } finally {
@@ -102,6 +108,44 @@ it('resumes a batch after the CLI process is killed between submit and results',
     expect(summary).toMatchObject({ processed: 4, ok: 4, errors: {} });
     expect(s.log.join('\n')).toContain('0 submitted, 1 batch(es) resumed, 12 answered');
     expect([batchServer.submissions(), batchServer.calls()]).toEqual([1, 0]);
+  } finally {
+    await s.ctx.close();
+    await batchServer.close();
+  }
+});
+
+it('after a kill between the provider accepting a batch and its record, the rerun polls that batch', async () => {
+  // The server creates the batch but holds its answer: the process dies without hearing it.
+  const batchServer = await startPolicyServer('openai', {}, { pollsBeforeDone: 1, holdFirstMs: 60_000 });
+  const processed = await profiled.processedCopy('cli-batch-lost');
+  const config = await writeConfig(
+    'cli-batch-lost',
+    processed,
+    providerYaml(batchServer, '  batch:\n    enabled: true'),
+  );
+  const { child, exited } = spawnDraft(config);
+  const batches = join(processed, '_llm_batches');
+  try {
+    await waitFor('the batch submission', async () => batchServer.submissions() === 1);
+    const names = await readdir(batches);
+    expect(names.filter((name) => name.startsWith('submitting-'))).toHaveLength(1);
+    expect(names.filter((name) => !name.startsWith('submitting-') && !name.startsWith('.'))).toEqual([]);
+  } finally {
+    child.kill('SIGKILL');
+  }
+  expect(await exited).toBe('SIGKILL');
+
+  const s = scenario(
+    profiled.root,
+    processed,
+    providerYaml(batchServer, '  batch:\n    enabled: true\n    poll_interval_ms: 1'),
+  );
+  try {
+    const summary = await draft(s.ctx, { llm: s.client() });
+    expect(summary).toMatchObject({ processed: 4, ok: 4, errors: {} });
+    expect(s.log.join('\n')).toMatch(/found batch batch_1 that a stopped run submitted/);
+    expect([batchServer.submissions(), batchServer.calls()]).toEqual([1, 0]);
+    expect((await readdir(batches)).filter((name) => name.startsWith('submitting-'))).toEqual([]);
   } finally {
     await s.ctx.close();
     await batchServer.close();

@@ -63,7 +63,11 @@ function reply(provider: ProviderName, decision: Decision, template: string): Re
 export async function startPolicyServer(
   provider: ProviderName,
   script: FaultScript,
-  options: { pollsBeforeDone?: number; batchFails?: (template: string, prompt: string) => boolean } = {},
+  options: {
+    pollsBeforeDone?: number;
+    holdFirstMs?: number;
+    batchFails?: (template: string, prompt: string) => boolean;
+  } = {},
 ): Promise<PolicyServer> {
   const batchAnswer = (body: unknown): BatchAnswer => {
     const { template, prompt } = promptOf(body as ChatBody);
@@ -87,6 +91,7 @@ export async function startPolicyServer(
   const settings = {
     batchAnswer,
     ...(options.pollsBeforeDone ? { pollsBeforeDone: options.pollsBeforeDone } : {}),
+    ...(options.holdFirstMs ? { holdFirstMs: options.holdFirstMs } : {}),
   };
   if (provider === 'openai') {
     const server = await startOpenAiServer(settings);

@@ -15,6 +15,11 @@ function answerFor(body: unknown): BatchAnswer {
 
 const requests = [requestFor('acme_houses'), requestFor('acme_cars'), requestFor('acme_broken')];
 
+/** Submissions on disk whose batch is not recorded yet. */
+async function submitting(dir: string): Promise<string[]> {
+  return (await readdir(join(dir, '_llm_batches'))).filter((name) => name.startsWith('submitting-'));
+}
+
 async function batchRecords(dir: string): Promise<unknown[]> {
   const folder = join(dir, '_llm_batches');
   const names = (await readdir(folder)).sort();
@@ -98,6 +103,47 @@ describe('OpenAI Batch API', () => {
     await expect(restarted.complete(requestFor('acme_cars'))).resolves.toMatchObject({ cached: true });
   });
 
+  it('finds a batch the provider accepted before the answer was lost, instead of paying twice', async () => {
+    const server = await startOpenAiServer({ batchAnswer: answerFor, acceptThenFail: 1 });
+    close = server.close;
+    t = await makeClient('openai', server.url);
+    const report = await t.client.runBatch(requests);
+    expect(report).toMatchObject({ submitted: 3, batches_created: ['batch_1'], succeeded: 2, pending: 0 });
+    expect(server.hits('POST /v1/batches')).toBe(1);
+    expect(server.hits('GET /v1/batches')).toBe(1);
+    const created = server.requests.find((request) => request.path === '/v1/batches')!.json();
+    expect(created).toMatchObject({
+      metadata: { dare_forge_submission: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+    expect(await submitting(t.dir)).toEqual([]);
+  });
+
+  it('after a run stopped between submitting and recording, the next run polls that batch', async () => {
+    const server = await startOpenAiServer({ batchAnswer: answerFor, acceptThenFail: 1 });
+    close = server.close;
+    t = await makeClient('openai', server.url, { retries: { max_attempts: 1 } });
+    await expect(t.client.runBatch(requests)).rejects.toThrow(/upstream connection reset/);
+    expect(await submitting(t.dir)).toHaveLength(1);
+
+    const second = await t.again().runBatch(requests);
+    expect(second).toMatchObject({ submitted: 0, batches_resumed: ['batch_1'], succeeded: 2 });
+    expect(server.hits('POST /v1/batches')).toBe(1);
+    expect(t.log.join('\n')).toMatch(/found batch batch_1 that a stopped run submitted/);
+    expect(await submitting(t.dir)).toEqual([]);
+    expect(await batchRecords(t.dir)).toMatchObject([{ batch_id: 'batch_1', status: 'ended' }]);
+  });
+
+  it("resubmits when a stopped run's submission never reached the provider", async () => {
+    const server = await startOpenAiServer({ batchAnswer: answerFor, refuseFirst: 1 });
+    close = server.close;
+    t = await makeClient('openai', server.url, { retries: { max_attempts: 1 } });
+    await expect(t.client.runBatch(requests)).rejects.toThrow(/overloaded/);
+    const second = await t.again().runBatch(requests);
+    expect(second).toMatchObject({ submitted: 3, batches_created: ['batch_1'], batches_resumed: [] });
+    expect(t.log.join('\n')).toMatch(/never reached the provider; submitting them again/);
+    expect(server.hits('POST /v1/batches')).toBe(2);
+  });
+
   it('makes no provider call at all when llm.cache is replay', async () => {
     const server = await startOpenAiServer({ batchAnswer: answerFor });
     close = server.close;
@@ -153,5 +199,16 @@ describe('Anthropic Message Batches', () => {
       cached: true,
     });
     expect(server.hits('POST /v1/messages')).toBe(0);
+  });
+
+  it('after a lost answer to a submission, adopts the batch with that many requests made since', async () => {
+    const server = await startAnthropicServer({ batchAnswer: answerFor, acceptThenFail: 1 });
+    close = server.close;
+    t = await makeClient('anthropic', server.url, { retries: { max_attempts: 1 } });
+    await expect(t.client.runBatch(requests)).rejects.toThrow(/upstream connection reset/);
+    const second = await t.again().runBatch(requests);
+    expect(second).toMatchObject({ submitted: 0, batches_resumed: ['msgbatch_01'], succeeded: 2 });
+    expect(server.hits('POST /v1/messages/batches')).toBe(1);
+    expect(server.hits('GET /v1/messages/batches')).toBe(1);
   });
 });

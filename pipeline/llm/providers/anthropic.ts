@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { BatchItem, BatchState, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
-import { sdkLogger } from '../provider.ts';
+import { CLOCK_SKEW_MS, sdkLogger } from '../provider.ts';
 import type { PreparedRequest } from '../request.ts';
 import { classifySdkError } from '../retry.ts';
 
@@ -81,6 +81,17 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
         requests: requests.map((request) => ({ custom_id: request.hash, params: params(request) })),
       });
       return batch.id;
+    },
+    async findBatches(lost) {
+      const ids: string[] = [];
+      for await (const batch of client.messages.batches.list({ limit: 100 })) {
+        if (Date.parse(batch.created_at) < lost.since - CLOCK_SKEW_MS) break;
+        const counts = batch.request_counts;
+        const total =
+          counts.processing + counts.succeeded + counts.errored + counts.canceled + counts.expired;
+        if (total === lost.requests) ids.push(batch.id);
+      }
+      return ids;
     },
     async pollBatch(batchId): Promise<BatchState> {
       const batch = await client.messages.batches.retrieve(batchId);

@@ -1,7 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
 import type { BatchItem, BatchState, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
-import { sdkLogger } from '../provider.ts';
+import { CLOCK_SKEW_MS, sdkLogger } from '../provider.ts';
 import type { PreparedRequest } from '../request.ts';
 import { classifySdkError } from '../retry.ts';
 
@@ -56,7 +56,7 @@ export function openAiProvider(settings: ProviderSettings): Provider {
       return answerOf(completion);
     },
     classify: (error) => classifySdkError(error, OpenAI, settings.now()),
-    async submitBatch(requests) {
+    async submitBatch(requests, submission) {
       const lines = requests.map((request) =>
         JSON.stringify({
           custom_id: request.hash,
@@ -75,8 +75,18 @@ export function openAiProvider(settings: ProviderSettings): Provider {
         input_file_id: file.id,
         endpoint: '/v1/chat/completions',
         completion_window: settings.completionWindow,
+        metadata: { dare_forge_submission: submission },
       });
       return batch.id;
+    },
+    async findBatches(lost) {
+      const ids: string[] = [];
+      // Newest first: stop at the first batch made well before the submission.
+      for await (const batch of client.batches.list({ limit: 100 })) {
+        if (batch.created_at * 1000 < lost.since - CLOCK_SKEW_MS) break;
+        if (batch.metadata?.dare_forge_submission === lost.submission) ids.push(batch.id);
+      }
+      return ids;
     },
     async pollBatch(batchId): Promise<BatchState> {
       const batch = await client.batches.retrieve(batchId);

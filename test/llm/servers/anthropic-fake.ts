@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Handler, type Loopback, type Reply, startLoopback } from './loopback.ts';
-import type { BatchAnswer } from './openai-fake.ts';
+import type { BatchServerOptions } from './openai-fake.ts';
 
 const recorded = readFileSync(new URL('../fixtures/anthropic-message.json', import.meta.url), 'utf8');
 
@@ -37,7 +37,7 @@ export interface AnthropicFake extends Loopback {
 }
 
 export async function startAnthropicServer(
-  options: { pollsBeforeDone?: number; batchAnswer?: (params: unknown) => BatchAnswer } = {},
+  options: BatchServerOptions<unknown> = {},
 ): Promise<AnthropicFake> {
   const messages: Reply[] = [];
   const batches = new Map<string, { batch: Record<string, unknown>; requests: unknown[]; polls: number }>();
@@ -63,14 +63,24 @@ export async function startAnthropicServer(
           expired: 0,
         },
         ended_at: null,
-        created_at: '2026-11-27T12:00:00Z',
-        expires_at: '2026-11-28T12:00:00Z',
+        created_at: new Date().toISOString(),
+        expires_at: new Date(Date.now() + 86_400_000).toISOString(),
         archived_at: null,
         cancel_initiated_at: null,
         results_url: null,
       };
       batches.set(id, { batch, requests: body.requests, polls: 0 });
-      return { json: batch };
+      if (batches.size <= (options.acceptThenFail ?? 0))
+        return anthropicError(500, 'api_error', 'upstream connection reset');
+      return batches.size === 1 && options.holdFirstMs
+        ? { json: batch, hangMs: options.holdFirstMs }
+        : { json: batch };
+    },
+    'GET /v1/messages/batches': () => {
+      const data = [...batches.values()].map((entry) => entry.batch).reverse();
+      return {
+        json: { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null },
+      };
     },
     'GET /v1/messages/batches/:id': (request) => {
       const entry = batches.get(request.params.id ?? '');

@@ -30,12 +30,22 @@ export interface OpenAiFake extends Loopback {
   onChat: Handler | undefined;
 }
 
-export async function startOpenAiServer(
-  options: { pollsBeforeDone?: number; batchAnswer?: (body: unknown) => BatchAnswer } = {},
-): Promise<OpenAiFake> {
+export interface BatchServerOptions<Body> {
+  pollsBeforeDone?: number;
+  batchAnswer?: (body: Body) => BatchAnswer;
+  /** The first N batch creations are accepted, then answered with a 500 (the answer is lost). */
+  acceptThenFail?: number;
+  /** The first N batch creations are refused with a 500 before anything is created. */
+  refuseFirst?: number;
+  /** The first batch creation is answered only after this long (a process killed meanwhile never hears it). */
+  holdFirstMs?: number;
+}
+
+export async function startOpenAiServer(options: BatchServerOptions<unknown> = {}): Promise<OpenAiFake> {
   const chat: Reply[] = [];
   const files = new Map<string, string>();
   const batches = new Map<string, Record<string, unknown> & { polls: number }>();
+  let refused = 0;
 
   const finish = (batch: Record<string, unknown>) => {
     const input = files.get(String(batch.input_file_id)) ?? '';
@@ -92,6 +102,7 @@ export async function startOpenAiServer(
     },
     'GET /v1/files/:id/content': (request) => ({ text: files.get(request.params.id ?? '') ?? '' }),
     'POST /v1/batches': (request) => {
+      if (refused++ < (options.refuseFirst ?? 0)) return apiError(500, 'overloaded');
       const body = request.json() as Record<string, unknown>;
       const id = `batch_${batches.size + 1}`;
       const batch = {
@@ -100,13 +111,23 @@ export async function startOpenAiServer(
         endpoint: body.endpoint,
         input_file_id: body.input_file_id,
         completion_window: body.completion_window,
+        metadata: body.metadata ?? null,
         status: 'validating',
-        created_at: 1764230400,
+        created_at: Math.floor(Date.now() / 1000),
         request_counts: { total: 0, completed: 0, failed: 0 },
         polls: 0,
       };
       batches.set(id, batch);
-      return { json: batch };
+      if (batches.size <= (options.acceptThenFail ?? 0)) return apiError(500, 'upstream connection reset');
+      return batches.size === 1 && options.holdFirstMs
+        ? { json: batch, hangMs: options.holdFirstMs }
+        : { json: batch };
+    },
+    'GET /v1/batches': () => {
+      const data = [...batches.values()].reverse();
+      return {
+        json: { object: 'list', data, first_id: data[0]?.id, last_id: data.at(-1)?.id, has_more: false },
+      };
     },
     'GET /v1/batches/:id': (request) => {
       const batch = batches.get(request.params.id ?? '');
