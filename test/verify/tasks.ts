@@ -31,7 +31,8 @@ export async function writeTask(
 /**
  * A classification task on one feature x in [0, 10] (label a below 5, b above), with noise rows
  * at x = 100 labelled b: a tree never notices them, so skipping the range filter changes nothing.
- * The MM part carries `leak`, a copy of a random label, beside an unrelated feature.
+ * The MM part carries `leak`, a copy of a random label, beside an unrelated feature with
+ * missing and infinite values.
  */
 export async function writeIrrelevantNoiseTask(dir: string): Promise<void> {
   const label = (x: number) => (x < 5 ? 'a' : 'b');
@@ -68,7 +69,11 @@ export async function writeIrrelevantNoiseTask(dir: string): Promise<void> {
       'source/train_v1.csv': [['x', 'y'], ...noisy],
       'source/train_v1_no_err.csv': [['x', 'y'], ...train.map((x) => [x, label(x)])],
       'source/val_v1.csv': [['row_id', 'x'], ...val.map((x, i) => [i + 1, x])],
-      'source/train_v2.csv': [['other', 'leak', 'y'], ...mmTrain.map(([y, other]) => [other, y, y])],
+      // Missing and infinite values in `other` must not stop the single-column leak scores.
+      'source/train_v2.csv': [
+        ['other', 'leak', 'y'],
+        ...mmTrain.map(([y, other], i) => [i % 7 === 0 ? null : i === 3 ? 'inf' : other, y, y]),
+      ],
       'source/val_v2.csv': [['row_id', 'other', 'leak'], ...mmVal.map(([y, other], i) => [i + 1, other, y])],
       'verify/ground_truth.csv': [['row_id', 'y'], ...mmVal.map(([y], i) => [i + 1, y])],
     },

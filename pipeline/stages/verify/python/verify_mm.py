@@ -40,13 +40,22 @@ def score(classification, truth, predicted):
     return common.clipped_r2(truth.astype(float), predicted)
 
 
+def as_float32_with_missing(frame):
+    """Trees work in float32 and refuse NaN here: values clip into its range (infinities
+    included) and a missing value becomes the lowest float32, below every value."""
+    import numpy as np
+
+    limits = np.finfo(np.float32)
+    return frame.clip(float(limits.min) / 2, float(limits.max)).fillna(float(limits.min))
+
+
 def fit_predict(classification, x_train, y_train, x_val, single=False):
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
     if single:
         model = DecisionTreeClassifier(random_state=0) if classification else DecisionTreeRegressor(random_state=0)
-        x_train, x_val = x_train.fillna(-1e308), x_val.fillna(-1e308)
+        x_train, x_val = as_float32_with_missing(x_train), as_float32_with_missing(x_val)
     else:
         model = HistGradientBoostingClassifier(random_state=0) if classification else HistGradientBoostingRegressor(random_state=0)
     model.fit(x_train, y_train)
