@@ -1,9 +1,12 @@
+import { csvReadings } from '../../util/pandas-float.ts';
 import type { Cell, StorageKind } from './table.ts';
 
 /**
  * The expected range of one feature, computed on the clean training rows: numbers span the
  * observed [min, max]; categories list the observed values in order of first appearance
- * (as numbers when the column is stored as numbers, so pandas' isin matches them).
+ * (as numbers when the column is stored as numbers, so pandas' isin matches them). A number
+ * counts as every double a reader may make of its text (see csvReadings), so no clean row
+ * falls outside its own range when pandas reads a long decimal 1 ulp off.
  */
 export type ExpectedRange =
   | { kind: 'interval'; min: number; max: number; storage: 'integer' | 'float' }
@@ -24,19 +27,21 @@ export function computeRange(
     let min = Number.POSITIVE_INFINITY;
     let max = Number.NEGATIVE_INFINITY;
     for (const v of known) {
-      const n = Number(v);
-      if (n < min) min = n;
-      if (n > max) max = n;
+      for (const n of csvReadings(v)) {
+        if (n < min) min = n;
+        if (n > max) max = n;
+      }
     }
     return { kind: 'interval', min, max, storage };
   }
   const seen = new Set<string>();
   const ordered: string[] = [];
   for (const v of known) {
-    const key = storage === 'text' ? v : String(Number(v));
-    if (seen.has(key)) continue;
-    seen.add(key);
-    ordered.push(key);
+    for (const key of keysOf(storage, v)) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      ordered.push(key);
+    }
     if (ordered.length > maxCategories) return null;
   }
   return { kind: 'categories', values: ordered, storage };
@@ -45,12 +50,13 @@ export function computeRange(
 /** Whether a known value satisfies its range; missing values always do (the keep-missing rule). */
 export function inRange(range: ExpectedRange, value: Cell): boolean {
   if (value === null) return true;
-  if (range.kind === 'interval') {
-    const n = Number(value);
-    return n >= range.min && n <= range.max;
-  }
-  const key = range.storage === 'text' ? value : String(Number(value));
-  return range.values.includes(key);
+  if (range.kind === 'interval') return csvReadings(value).some((n) => n >= range.min && n <= range.max);
+  return keysOf(range.storage, value).some((key) => range.values.includes(key));
+}
+
+/** A category's keys: the text itself, or each number a CSV reader may make of it. */
+function keysOf(storage: StorageKind, value: string): string[] {
+  return storage === 'text' ? [value] : csvReadings(value).map(String);
 }
 
 /** The JSON form written to all_metadata.json expected_ranges. */
