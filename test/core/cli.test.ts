@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFile, cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -92,6 +92,21 @@ describe('dare-forge CLI', () => {
     expect(await readFile(join(root, 'raw', id, 'files', file as string))).toEqual(
       await readFile(join(mirror, ref, 'files', file as string)),
     );
+  });
+
+  it('rejects a mirror dataset without a files/ folder as no_files and scrapes the others', async () => {
+    const root = await testdir();
+    const index = JSON.parse(await readFile(join(fixtures, 'index.json'), 'utf8')) as { ref: string }[];
+    const kept = index.slice(0, 2);
+    const mirror = join(root, 'mirror');
+    for (const { ref } of kept) await cp(join(fixtures, ref), join(mirror, ref), { recursive: true });
+    const bare = (kept[0] as { ref: string }).ref;
+    await rm(join(mirror, bare, 'files'), { recursive: true });
+    await writeFile(join(mirror, 'index.json'), JSON.stringify(kept));
+    await writeFile(join(root, 'c.yaml'), mirrorConfig(root).replace(fixtures, mirror));
+    const result = await dareForge(['scrape', '--config', join(root, 'c.yaml')]);
+    expect(result.stdout).toMatch(/processed 2\s+fresh 0\s+ok 1\s+rejected 1/);
+    expect(result.stdout + result.stderr).toContain('no_files');
   });
 
   it('sweeps folder swaps a killed scrape left behind, for its own datasets only', async () => {

@@ -78,13 +78,14 @@ async function walkRegularFiles(dir: string, visit: (path: string) => Promise<vo
 /** Copies regular files only: links in a mirror are never followed out of it. */
 async function copyRegularFiles(from: string, to: string): Promise<void> {
   try {
-    await readdir(from);
-  } catch {
-    throw new Rejection('no_files', `no files/ folder at ${from}`);
+    await walkRegularFiles(from, async (path) => {
+      const target = resolve(to, relative(from, path));
+      await mkdir(dirname(target), { recursive: true });
+      await copyFile(path, target);
+    });
+  } catch (error) {
+    const { code, path } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT' && path === from) throw new Rejection('no_files', `no files/ folder at ${from}`);
+    throw error;
   }
-  await walkRegularFiles(from, async (path) => {
-    const target = resolve(to, relative(from, path));
-    await mkdir(dirname(target), { recursive: true });
-    await copyFile(path, target);
-  });
 }
