@@ -111,6 +111,20 @@ export const buildSection = z
       .describe(
         'Tabular tables larger than this are cut to a seeded sample of this many rows before splitting.',
       ),
+    max_table_rows: z
+      .int()
+      .min(2)
+      .default(50_000_000)
+      .describe(
+        'Main tables with more rows than this are rejected (table_too_large). Tabular builds stream the table and keep only their sample in memory, plus 8 bytes per table row.',
+      ),
+    max_series_rows: z
+      .int()
+      .min(2)
+      .default(2_000_000)
+      .describe(
+        'A time series is built from the whole table in memory: longer tables get no time-series task (table_too_large).',
+      ),
     ts_max_unparsed_fraction: fraction
       .default(0.05)
       .describe(

@@ -10,13 +10,15 @@ import { writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { pathExists } from '../../util/fs.ts';
 import { sha256File } from '../../util/hash.ts';
-import type { Draft } from '../draft/schema.ts';
+import type { Draft, TabularDecision } from '../draft/schema.ts';
 import { type ComposeInput, composeTabular, composeTimeSeries } from './compose.ts';
 import { delimiterOf, readBuildInputs } from './inputs.ts';
 import { metadataText } from './metadata.ts';
 import type { RewriteRecord } from './rewrite/index.ts';
 import { rewriteInputs, rewriteTask } from './rewrite/stage.ts';
-import { loadTable } from './table.ts';
+import { type MainTableRows, mainTableRows } from './sample.ts';
+import { openMainTable } from './source.ts';
+import { mainTableReader } from './table.ts';
 import { QUESTION_ENTRY_FILE, writeTaskFolder } from './write-task.ts';
 
 export { draftFromPublishedMetadata } from './published.ts';
@@ -24,31 +26,34 @@ export { QUESTION_ENTRY_FILE } from './write-task.ts';
 
 type Composed = ReturnType<typeof composeTabular>;
 type Declined = { reason: string; detail: string };
+type Job = (input: Omit<ComposeInput, 'table'>, tables: MainTableRows) => Promise<Composed>;
 
 /** Per drafted family: how to compose its task, or why the draft declined it. */
-function familyJobs(
-  draft: Draft,
-): { key: string; suffix: TaskFamily; job: ((input: ComposeInput) => Composed) | Declined }[] {
+function familyJobs(draft: Draft): { key: string; suffix: TaskFamily; job: Job | Declined }[] {
   const { classification, regression, time_series } = draft.families;
+  const tabular =
+    (decision: TabularDecision): Job =>
+    async (input, tables) =>
+      composeTabular({ ...input, table: await tables.sample(decision) }, decision);
   return [
     {
       key: 'classification',
       suffix: 'class',
-      job:
-        classification.status === 'ok'
-          ? (input) => composeTabular(input, classification.decision)
-          : classification,
+      job: classification.status === 'ok' ? tabular(classification.decision) : classification,
     },
     {
       key: 'regression',
       suffix: 'reg',
-      job: regression.status === 'ok' ? (input) => composeTabular(input, regression.decision) : regression,
+      job: regression.status === 'ok' ? tabular(regression.decision) : regression,
     },
     {
       key: 'time_series',
       suffix: 'ts',
       job:
-        time_series.status === 'ok' ? (input) => composeTimeSeries(input, time_series.decision) : time_series,
+        time_series.status === 'ok'
+          ? async (input, tables) =>
+              composeTimeSeries({ ...input, table: await tables.whole() }, time_series.decision)
+          : time_series,
     },
   ];
 }
@@ -91,16 +96,15 @@ async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
 async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefined): Promise<StageResult> {
   const inputs = await readBuildInputs(ctx, id);
   const duckdb = await ctx.duckdb();
-  const table = await loadTable(
-    duckdb,
-    inputs.mainTablePath,
-    delimiterOf(inputs.profile, inputs.draft.main_table),
-  );
-  const base: Omit<ComposeInput, 'task'> = {
+  const reader = mainTableReader(inputs.mainTablePath, delimiterOf(inputs.profile, inputs.draft.main_table));
+  const main = await openMainTable(duckdb, reader, inputs.mainTablePath, {
+    maxTableRows: ctx.config.build.max_table_rows,
+  });
+  const tables = mainTableRows(duckdb, main, ctx.config.build, ctx.config.corpus.seed, id);
+  const base: Omit<ComposeInput, 'task' | 'table'> = {
     datasetId: id,
     corpusSeed: ctx.config.corpus.seed,
     config: ctx.config.build,
-    table,
     envelope: { listing: inputs.listing, metadata: inputs.metadata },
     metadataText: metadataText(inputs.metadata, inputs.draft.main_table),
   };
@@ -116,7 +120,7 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
     }
     let composed: Composed;
     try {
-      composed = job({ ...base, task });
+      composed = await job({ ...base, task }, tables);
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
       records.push({

@@ -50,6 +50,19 @@ export class Random {
     return out;
   }
 
+  /** shuffle(0..n-1) with the same draws, as 4 bytes per index (for orders over whole tables). */
+  shuffledIndices(n: number): Int32Array {
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(this.#next() * (i + 1));
+      const swap = out[i] as number;
+      out[i] = out[j] as number;
+      out[j] = swap;
+    }
+    return out;
+  }
+
   /** k distinct indices from 0..n-1, ascending. */
   sampleIndices(n: number, k: number): number[] {
     return this.shuffle(Array.from({ length: n }, (_, i) => i))

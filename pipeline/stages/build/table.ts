@@ -19,6 +19,11 @@ export interface Table {
   rows: Cell[][];
 }
 
+/** The rows of sampleOrder, in its order: what a tabular task is built from. */
+export interface SampledTable extends Table {
+  readonly sampled: true;
+}
+
 const integerText = /^[-+]?\d{1,15}$/;
 const floatText = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
@@ -45,18 +50,24 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** The DuckDB reader of the main table: every column as written (csv cells as text). */
+export function mainTableReader(path: string, delimiter?: string): string {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.parquet') return `read_parquet(${quotePath(path)})`;
+  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
+    const delim = delimiter ? `, delim=${sqlString(delimiter)}` : '';
+    return `read_csv(${quotePath(path)}, all_varchar=true, header=true${delim})`;
+  }
+  throw new Rejection('unsupported_table_format', `main table ${path} is not csv, tsv or parquet`);
+}
+
 /**
- * Reads the main table as text cells through DuckDB (every column as VARCHAR, so values
+ * Reads the whole main table as text cells through DuckDB (every column as VARCHAR, so values
  * keep their source spelling); the empty string counts as missing, as in the benchmark's csv.
+ * The build stage streams instead (source.ts); this in-heap form serves small tables and tests.
  */
 export async function loadTable(duckdb: DuckDBInstance, path: string, delimiter?: string): Promise<Table> {
-  const ext = extname(path).toLowerCase();
-  let from: string;
-  if (ext === '.parquet') from = `read_parquet(${quotePath(path)})`;
-  else if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
-    const delim = delimiter ? `, delim=${sqlString(delimiter)}` : '';
-    from = `read_csv(${quotePath(path)}, all_varchar=true, header=true${delim})`;
-  } else throw new Rejection('unsupported_table_format', `main table ${path} is not csv, tsv or parquet`);
+  const from = mainTableReader(path, delimiter);
   const connection = await duckdb.connect();
   try {
     const reader = await connection.runAndReadAll(`SELECT COLUMNS(*)::VARCHAR FROM ${from}`);
@@ -74,7 +85,7 @@ export async function loadTable(duckdb: DuckDBInstance, path: string, delimiter?
   }
 }
 
-export function columnIndex(table: Table, name: string): number {
+export function columnIndex(table: { columns: readonly Column[] }, name: string): number {
   const index = table.columns.findIndex((c) => c.name === name);
   if (index < 0)
     throw new Rejection('unknown_column', `draft names column "${name}", which the main table lacks`);

@@ -4,7 +4,7 @@ import type { TabularDecision } from '../draft/schema.ts';
 import { interleave, makeNoiseRows } from './noise.ts';
 import { Random } from './random.ts';
 import { computeRange, type ExpectedRange, type FeatureType } from './ranges.ts';
-import { type Cell, type Column, columnIndex, type Table } from './table.ts';
+import { type Cell, type Column, columnIndex, type SampledTable, type Table } from './table.ts';
 
 export type FileFormat = 'csv' | 'sqlite' | 'parquet';
 
@@ -51,18 +51,53 @@ export interface TabularBuild {
 
 const rowIdColumn: Column = { name: 'row_id', kind: 'integer' };
 
-export function buildTabular(
+/**
+ * The seeded sample a tabular task is built from: the rows with a known target, shuffled, the
+ * first build.max_rows of them. Returns indices into those rows; it depends only on their count,
+ * so the build stage finds the rows by streaming the table (see source.ts).
+ */
+export function sampleOrder(
+  knownRows: number,
+  config: BuildConfig,
+  corpusSeed: number,
+  datasetId: string,
+  family: 'class' | 'reg',
+): Int32Array {
+  const order = Random.for(corpusSeed, datasetId, `build:${family}:split`).shuffledIndices(knownRows);
+  return order.slice(0, Math.min(knownRows, config.max_rows));
+}
+
+export const tabularFamily = (decision: TabularDecision) =>
+  decision.problem_type === 'classification' ? ('class' as const) : ('reg' as const);
+
+function sampleInHeap(
   table: Table,
+  targetIdx: readonly number[],
+  config: BuildConfig,
+  corpusSeed: number,
+  datasetId: string,
+  family: 'class' | 'reg',
+): Cell[][] {
+  const known = table.rows.filter((row) => targetIdx.every((i) => row[i] !== null));
+  return Array.from(
+    sampleOrder(known.length, config, corpusSeed, datasetId, family),
+    (k) => known[k] as Cell[],
+  );
+}
+
+/** `table` is the whole table, or a SampledTable already cut to the seeded sample. */
+export function buildTabular(
+  table: Table | SampledTable,
   decision: TabularDecision,
   config: BuildConfig,
   corpusSeed: number,
   datasetId: string,
 ): TabularBuild {
-  const family = decision.problem_type === 'classification' ? 'class' : 'reg';
+  const family = tabularFamily(decision);
   const random = (purpose: string) => Random.for(corpusSeed, datasetId, `build:${family}:${purpose}`);
   const targetIdx = decision.target.map((t) => columnIndex(table, t));
-  let rows = table.rows.filter((row) => targetIdx.every((i) => row[i] !== null));
-  rows = random('split').shuffle(rows).slice(0, config.max_rows);
+  const rows =
+    'sampled' in table ? table.rows : sampleInHeap(table, targetIdx, config, corpusSeed, datasetId, family);
   if (rows.length < config.min_rows) {
     throw new Rejection(
       'too_few_rows',
