@@ -26,7 +26,7 @@ format: setup
 schema: setup
 	$(CLI) config --schema > configs/schema.json
 
-bench: bench-profile bench-draft bench-verify
+bench: bench-profile bench-draft bench-verify bench-build
 
 bench-profile: setup
 	npx tsx bench/profile/run.ts

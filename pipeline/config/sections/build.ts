@@ -121,7 +121,7 @@ export const buildSection = z
     max_series_rows: z
       .int()
       .min(2)
-      .default(2_000_000)
+      .default(500_000)
       .describe(
         'A time series is built from the whole table in memory: longer tables get no time-series task (table_too_large).',
       ),

@@ -7,13 +7,22 @@ export const profileSection = z
     max_columns: z
       .int()
       .min(1)
-      .default(10000)
-      .describe('Tables wider than this are rejected (too_many_columns) rather than profiled.'),
+      .default(1000)
+      .describe(
+        'Tables wider than this are rejected (too_many_columns) at profile, before any stage reads them (thousands of columns flood the verifier with pandas warnings).',
+      ),
     max_file_bytes: z
       .int()
       .min(1)
       .default(20 * 1024 ** 3)
       .describe('Files larger than this are not profiled (file_too_large).'),
+    max_inflation_ratio: z
+      .int()
+      .min(1)
+      .default(100)
+      .describe(
+        'A gzipped file is read only if it inflates to at most this many times its own size (or 64 MiB) and to at most max_file_bytes; more is rejected (inflated_too_large), counted by streaming and stopped at the cap.',
+      ),
     exact_max_bytes: z
       .int()
       .min(0)

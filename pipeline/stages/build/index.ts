@@ -1,4 +1,4 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../../context.ts';
 import { errorMessage, Rejection } from '../../errors.ts';
@@ -8,11 +8,13 @@ import type { StageSummary } from '../../progress.ts';
 import { type RunOptions, runStage, type StageDefinition, type StageResult } from '../../runner.ts';
 import { writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
+import { checkInflatedSize } from '../../tables/reader.ts';
 import { pathExists } from '../../util/fs.ts';
 import { sha256File } from '../../util/hash.ts';
 import type { Draft, TabularDecision } from '../draft/schema.ts';
+import { inflatedCap, inflatedSetting } from '../profile/dataset.ts';
 import { type ComposeInput, composeTabular, composeTimeSeries } from './compose.ts';
-import { delimiterOf, readBuildInputs } from './inputs.ts';
+import { dialectOf, readBuildInputs } from './inputs.ts';
 import { metadataText } from './metadata.ts';
 import type { RewriteRecord } from './rewrite/index.ts';
 import { rewriteInputs, rewriteTask } from './rewrite/stage.ts';
@@ -96,7 +98,11 @@ async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
 async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefined): Promise<StageResult> {
   const inputs = await readBuildInputs(ctx, id);
   const duckdb = await ctx.duckdb();
-  const reader = mainTableReader(inputs.mainTablePath, delimiterOf(inputs.profile, inputs.draft.main_table));
+  const { mainTablePath } = inputs;
+  const compressed = (await stat(mainTablePath)).size;
+  const cap = inflatedCap(compressed, ctx.config.profile);
+  await checkInflatedSize(mainTablePath, inputs.draft.main_table, cap, inflatedSetting);
+  const reader = mainTableReader(mainTablePath, dialectOf(inputs.profile, inputs.draft.main_table));
   const main = await openMainTable(duckdb, reader, inputs.mainTablePath, {
     maxTableRows: ctx.config.build.max_table_rows,
   });

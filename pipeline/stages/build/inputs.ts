@@ -10,6 +10,7 @@ import {
   kaggleListItemSchema,
   kaggleMetadataSchema,
 } from '../../sources/shapes.ts';
+import type { CsvDialect } from '../../tables/reader.ts';
 import { pathExists } from '../../util/fs.ts';
 import { type Draft, draftSchema } from '../draft/schema.ts';
 import { type Profile, profileSchema } from '../profile/schema.ts';
@@ -69,7 +70,7 @@ export async function readBuildInputs(ctx: Context, id: DatasetId): Promise<Buil
   return { draft, profile, listing, metadata, mainTablePath };
 }
 
-export function delimiterOf(profile: Profile | null, mainTable: string): string | undefined {
-  const table = profile?.tables.find((t) => t.file === mainTable);
-  return table?.dialect?.delimiter || undefined;
+/** The dialect profile read the main table with (null: no profile, or not a csv). */
+export function dialectOf(profile: Profile | null, mainTable: string): CsvDialect | null {
+  return profile?.tables.find((t) => t.file === mainTable)?.dialect ?? null;
 }

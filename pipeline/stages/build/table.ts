@@ -1,6 +1,6 @@
-import { extname } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import { errorMessage, Rejection } from '../../errors.ts';
+import { type CsvDialect, csvTextReader, tableKindOf } from '../../tables/reader.ts';
 import { quotePath } from '../profile/sql.ts';
 
 /** A value as read from the source file: its text, or null when missing. */
@@ -50,13 +50,17 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** The DuckDB reader of the main table: every column as written (csv cells as text). */
-export function mainTableReader(path: string, delimiter?: string): string {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.parquet') return `read_parquet(${quotePath(path)})`;
-  if (ext === '.csv' || ext === '.tsv' || ext === '.txt') {
-    const delim = delimiter ? `, delim=${sqlString(delimiter)}` : '';
-    return `read_csv(${quotePath(path)}, all_varchar=true, header=true${delim})`;
+/**
+ * The DuckDB reader of the main table: every column as written (csv cells as text). A csv
+ * is read with the dialect profile read it with (tables/reader.ts), so what profile accepted
+ * build reads; without a profile, DuckDB sniffs it.
+ */
+export function mainTableReader(path: string, dialect?: CsvDialect | null): string {
+  const kind = tableKindOf(path);
+  if (kind === 'parquet') return `read_parquet(${quotePath(path)})`;
+  if (kind === 'csv') {
+    if (dialect) return csvTextReader(path, dialect);
+    return `read_csv(${quotePath(path)}, all_varchar=true, header=true)`;
   }
   throw new Rejection('unsupported_table_format', `main table ${path} is not csv, tsv or parquet`);
 }
@@ -66,8 +70,12 @@ export function mainTableReader(path: string, delimiter?: string): string {
  * keep their source spelling); the empty string counts as missing, as in the benchmark's csv.
  * The build stage streams instead (source.ts); this in-heap form serves small tables and tests.
  */
-export async function loadTable(duckdb: DuckDBInstance, path: string, delimiter?: string): Promise<Table> {
-  const from = mainTableReader(path, delimiter);
+export async function loadTable(
+  duckdb: DuckDBInstance,
+  path: string,
+  dialect?: CsvDialect | null,
+): Promise<Table> {
+  const from = mainTableReader(path, dialect);
   const connection = await duckdb.connect();
   try {
     const reader = await connection.runAndReadAll(`SELECT COLUMNS(*)::VARCHAR FROM ${from}`);

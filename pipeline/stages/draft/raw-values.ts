@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import type { Context } from '../../context.ts';
 import type { DatasetId } from '../../ids.ts';
+import { csvTextReader } from '../../tables/reader.ts';
 import type { ColumnProfile, TableProfile } from '../profile/schema.ts';
-import { queryRows, quoteIdent, quoteLiteral, quotePath } from '../profile/sql.ts';
+import { queryRows, quoteIdent } from '../profile/sql.ts';
 
 /** Raw values fetched per column: the lowest and highest this many distinct strings. */
 const perEnd = 500;
@@ -22,8 +23,7 @@ export async function rawTimeValues(
   if ((table.format !== 'csv' && table.format !== 'tsv') || !table.dialect) return values;
   const columns = table.columns.filter(needsRawValues);
   if (columns.length === 0) return values;
-  const { dialect } = table;
-  const reader = `read_csv(${quotePath(join(ctx.paths.rawFilesDir(id), table.file))}, all_varchar = true, header = true, null_padding = true, delim = ${quoteLiteral(dialect.delimiter)}, quote = ${quoteLiteral(dialect.quote)}, escape = ${quoteLiteral(dialect.escape)}${dialect.encoding === 'latin-1' ? ", encoding = 'latin-1'" : ''})`;
+  const reader = csvTextReader(join(ctx.paths.rawFilesDir(id), table.file), table.dialect);
   const conn = await (await ctx.duckdb()).connect();
   try {
     for (const column of columns) {

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { Rejection } from '../../errors.ts';
+import { checkInflatedSize } from '../../tables/reader.ts';
 import { formatOf, type RawFile } from './files.ts';
 import { profileFile, readableFormats } from './readers.ts';
 import type { Profile, TableProfile } from './schema.ts';
@@ -27,7 +28,7 @@ export async function profileDataset(
   conn: DuckDBConnection,
   dataset: string,
   files: readonly RawFile[],
-  settings: ProfileSettings & { max_file_bytes: number },
+  settings: ProfileSettings & { max_file_bytes: number; max_inflation_ratio: number },
 ): Promise<Profile> {
   const tables: TableProfile[] = [];
   const skipped: Skipped[] = [];
@@ -45,6 +46,7 @@ export async function profileDataset(
       continue;
     }
     try {
+      await checkInflatedSize(file.path, file.name, inflatedCap(file.bytes, settings), inflatedSetting);
       tables.push(await profileFile(conn, file, format, settings));
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
@@ -88,4 +90,16 @@ export function chooseMainTable(tables: readonly TableProfile[]): Profile['main_
     file: best.file,
     reason: `the largest of ${tables.length} tables by cells (${best.rows} rows x ${best.column_count} columns)`,
   };
+}
+
+/** Below this, any inflation is allowed (small files of repeated values compress very well). */
+const inflationFloor = 64 * 1024 ** 2;
+export const inflatedSetting = 'profile.max_file_bytes or profile.max_inflation_ratio times its gzip size';
+
+/** The most a gzipped file of `bytes` may inflate to. */
+export function inflatedCap(
+  bytes: number,
+  settings: { max_file_bytes: number; max_inflation_ratio: number },
+) {
+  return Math.min(settings.max_file_bytes, Math.max(inflationFloor, bytes * settings.max_inflation_ratio));
 }

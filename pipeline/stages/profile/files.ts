@@ -1,5 +1,7 @@
+import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { createGunzip } from 'node:zlib';
 import type { TableProfile } from './schema.ts';
 
 export type TableFormat = TableProfile['format'];
@@ -56,12 +58,13 @@ export async function looksBinary(path: string): Promise<boolean> {
   }
 }
 
-/** The first bytes of a file as text (for telling a JSON array from an object). */
+/** The first bytes of a file as text (gunzipped for .gz: the header and first rows, not zlib bytes). */
 export async function readHead(
   path: string,
   bytes = 8192,
   encoding: BufferEncoding = 'utf8',
 ): Promise<string> {
+  if (/\.gz$/i.test(path)) return (await inflatedHead(path, bytes)).toString(encoding);
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(bytes);
@@ -70,4 +73,25 @@ export async function readHead(
   } finally {
     await handle.close();
   }
+}
+
+/** The first `bytes` bytes after gunzip; reading stops there, however far the file inflates. */
+async function inflatedHead(path: string, bytes: number): Promise<Buffer> {
+  const input = createReadStream(path);
+  const gunzip = createGunzip();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of input.pipe(gunzip)) {
+      chunks.push(chunk as Buffer);
+      total += (chunk as Buffer).length;
+      if (total >= bytes) break;
+    }
+  } catch {
+    // A broken stream: its readable start is the head; DuckDB reports the damage.
+  } finally {
+    input.destroy();
+    gunzip.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, bytes);
 }

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { z } from 'zod';
 import { errorMessage, Rejection } from '../../errors.ts';
+import { csvDialectArguments } from '../../tables/reader.ts';
 import { looksBinary, type RawFile, readHead, type TableFormat } from './files.ts';
 import { guessDelimiter, parseHeaderLine, parseRecords } from './header.ts';
 import type { TableProfile } from './schema.ts';
@@ -63,15 +64,8 @@ async function profileCsv(
       const head = await readHead(file.path, headBytes, options.latin1 ? 'latin1' : 'utf8');
       let source: TableSource;
       if (guessed !== null) {
-        // The dialect is known: DuckDB only has to find the types.
-        const args = [
-          ...baseArguments(options),
-          `delim = ${quoteLiteral(guessed)}`,
-          `quote = '"'`,
-          `escape = '"'`,
-        ];
-        if (options.allText) args.push('all_varchar = true');
-        const reader = `read_csv(${quotePath(file.path)}, ${args.join(', ')})`;
+        // The dialect is known: DuckDB only has to find the types. Build reads the file
+        // through the same dialect (tables/reader.ts).
         const dialect = {
           delimiter: guessed,
           quote: '"',
@@ -79,6 +73,10 @@ async function profileCsv(
           header: true,
           encoding: encodingOf(options),
         };
+        const args = csvDialectArguments(dialect);
+        if (options.fullSample) args.push('sample_size = -1');
+        if (options.allText) args.push('all_varchar = true');
+        const reader = `read_csv(${quotePath(file.path)}, ${args.join(', ')})`;
         source = { format, reader, rawRows: [], dialect, warnings };
       } else {
         const sniffed = await sniff(conn, file, options);
