@@ -112,6 +112,40 @@ describe('one reader decides what a table is, for profile and build', () => {
     await ctx.close();
   });
 
+  it('rejects a table that no longer reads as profile described it (profile_mismatch)', async () => {
+    const root = await testdir();
+    const ctx = testContext(root);
+    const text = formatCsv(header, shoppers());
+    const ids = [
+      await scraped(ctx, 'widened', { 'shoppers.csv': text }),
+      await scraped(ctx, 'renamed', { 'shoppers.csv': text }),
+    ];
+    await profile(ctx);
+    await draft(ctx);
+    const { writeFile } = await import('node:fs/promises');
+    const [widened, renamed] = ids as [DatasetId, DatasetId];
+    const rows = shoppers();
+    await writeFile(
+      join(ctx.paths.rawFilesDir(widened), 'shoppers.csv'),
+      formatCsv(
+        [...header, 'extra'],
+        rows.map((r) => [...r, 'x']),
+      ),
+    );
+    await writeFile(
+      join(ctx.paths.rawFilesDir(renamed), 'shoppers.csv'),
+      formatCsv(['AGE', 'income', 'town', 'purchased'], rows),
+    );
+    await build(ctx);
+    for (const id of ids) {
+      const status = await readStatus(ctx.paths, 'build', id);
+      expect(status?.outcome, id).toMatchObject({ status: 'rejected', reason: 'profile_mismatch' });
+      expect(JSON.stringify(status?.outcome)).toMatch(
+        /profile\.json lists 4 \[age, income, town, purchased\]; rerun profile/,
+      );
+    }
+  });
+
   it('rejects tables wider than profile.max_columns at profile (csv and parquet), naming the cap', async () => {
     const root = await testdir();
     const ctx = testContext(root);

@@ -14,7 +14,7 @@ import { sha256File } from '../../util/hash.ts';
 import type { Draft, TabularDecision } from '../draft/schema.ts';
 import { inflatedCap, inflatedSetting } from '../profile/dataset.ts';
 import { type ComposeInput, composeTabular, composeTimeSeries } from './compose.ts';
-import { dialectOf, readBuildInputs } from './inputs.ts';
+import { checkProfiledColumns, dialectOf, readBuildInputs } from './inputs.ts';
 import { metadataText } from './metadata.ts';
 import type { RewriteRecord } from './rewrite/index.ts';
 import { rewriteInputs, rewriteTask } from './rewrite/stage.ts';
@@ -106,6 +106,7 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
   const main = await openMainTable(duckdb, reader, inputs.mainTablePath, {
     maxTableRows: ctx.config.build.max_table_rows,
   });
+  checkProfiledColumns(main.columns, inputs.profile, inputs.draft.main_table);
   const tables = mainTableRows(duckdb, main, ctx.config.build, ctx.config.corpus.seed, id);
   const base: Omit<ComposeInput, 'task' | 'table'> = {
     datasetId: id,

@@ -74,3 +74,24 @@ export async function readBuildInputs(ctx: Context, id: DatasetId): Promise<Buil
 export function dialectOf(profile: Profile | null, mainTable: string): CsvDialect | null {
   return profile?.tables.find((t) => t.file === mainTable)?.dialect ?? null;
 }
+
+/**
+ * Build must read the table profile described (the draft chose its columns from profile.json):
+ * other columns mean the file changed after profile, or the two readers disagree.
+ */
+export function checkProfiledColumns(
+  columns: readonly { name: string }[],
+  profile: Profile | null,
+  mainTable: string,
+): void {
+  const profiled = profile?.tables.find((t) => t.file === mainTable)?.columns.map((c) => c.name);
+  if (!profiled) return;
+  const read = columns.map((c) => c.name);
+  if (read.length === profiled.length && read.every((name, i) => name === profiled[i])) return;
+  const shown = (names: string[]) =>
+    `${names.length} [${names.slice(0, 5).join(', ')}${names.length > 5 ? ', ...' : ''}]`;
+  throw new Rejection(
+    'profile_mismatch',
+    `main table ${mainTable} reads as ${shown(read)} columns but profile.json lists ${shown(profiled)}; rerun profile (--force) for this dataset`,
+  );
+}
