@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../../pipeline/config/schema.ts';
 import { Rejection } from '../../pipeline/errors.ts';
 import { asDatasetId } from '../../pipeline/ids.ts';
+import { Random } from '../../pipeline/stages/build/random.ts';
 import { mainTableRows } from '../../pipeline/stages/build/sample.ts';
 import { openMainTable } from '../../pipeline/stages/build/source.ts';
 import { inferKind, loadTable, mainTableReader } from '../../pipeline/stages/build/table.ts';
@@ -69,6 +70,15 @@ describe('streaming the main table through DuckDB', () => {
     ]);
   });
 
+  it('shuffles indices with the same draws as shuffling the rows themselves', () => {
+    for (const n of [0, 1, 2, 17, 5000]) {
+      const rows = Array.from({ length: n }, (_, i) => `row${i}`);
+      const shuffled = new Random(42).shuffle(rows);
+      const order = new Random(42).shuffledIndices(n);
+      expect(Array.from(order, (k) => rows[k])).toEqual(shuffled);
+    }
+  });
+
   it('gives the same task files as the whole table in memory, across many DuckDB chunks', async () => {
     const dir = await testdir();
     const path = join(dir, 'big.csv');
@@ -122,6 +132,28 @@ describe('streaming the main table through DuckDB', () => {
     const all = await mainTableRows(duckdb, main, roomy, 1, asDatasetId('o_s')).whole();
     expect(all.rows).toHaveLength(3000);
     expect(all.rows[2999]).toEqual(['2', 'y']);
+  });
+
+  it('rejects a table that shrinks or grows between scans as table_changed', async () => {
+    const dir = await testdir();
+    const path = join(dir, 'shrinks.csv');
+    await writeTable(path, { label: ['a', 'b'], x: ['1', '2'] }, 3000);
+    const main = await openMainTable(duckdb, mainTableReader(path), path, unlimited);
+    await writeTable(path, { label: ['a', 'b'], x: ['1', '2'] }, 100);
+    const decision: TabularDecision = {
+      problem_type: 'classification',
+      target: ['label'],
+      target_candidates: ['label'],
+      related_features: ['x'],
+      column_type_inference: { label: 'categorical', x: 'numerical' },
+    };
+    const config = configSchema.parse({}).build;
+    const rows = mainTableRows(duckdb, main, config, 3, asDatasetId('o_shrink'));
+    await expect(rows.sample(decision)).rejects.toMatchObject({ reason: 'table_changed' });
+    // Grown instead: more rows than the first scan counted.
+    await writeTable(path, { label: ['a', 'b'], x: ['1', '2'] }, 5000);
+    await expect(rows.sample(decision)).rejects.toMatchObject({ reason: 'table_changed' });
+    await expect(rows.whole()).rejects.toThrow(/changed while build read it \(3000 rows, then/);
   });
 
   it('rejects a table it cannot read as unreadable_table, naming the file', async () => {

@@ -104,6 +104,7 @@ async function scan(
         );
       }
       if (!chunk || chunk.rowCount === 0) break;
+      if (position + chunk.rowCount > table.rows) throw changed(table, position + chunk.rowCount);
       const vectors = columns.map((_, k) => chunk.getColumnVector(k));
       for (let r = 0; r < chunk.rowCount; r++) {
         visit(position++, (k) => {
@@ -112,9 +113,18 @@ async function scan(
         });
       }
     }
+    if (position !== table.rows) throw changed(table, position);
   } finally {
     connection.closeSync();
   }
+}
+
+/** Every scan must see the rows the first one counted: positions index into them. */
+function changed(table: MainTable, rows: number): Rejection {
+  return new Rejection(
+    'table_changed',
+    `main table ${table.path} changed while build read it (${table.rows} rows, then ${rows} or more); rerun build`,
+  );
 }
 
 /** Positions (file order) of the rows where every column of `required` is known. */
@@ -152,7 +162,10 @@ export async function rowsAt(
     }
   });
   if (next < slots.length)
-    throw new Error(`main table changed while it was read (${next} of ${slots.length} rows)`);
+    throw new Rejection(
+      'table_changed',
+      `main table ${table.path} changed while it was read (${next} of ${slots.length} sampled rows found); rerun build`,
+    );
   return out;
 }
 
