@@ -146,6 +146,22 @@ describe('one reader decides what a table is, for profile and build', () => {
     }
   });
 
+  it('ends a table past build.max_table_rows as a rejection of that dataset, not a failed run', async () => {
+    const root = await testdir();
+    const ctx = testContext(root, 'build:\n  max_table_rows: 150\n');
+    const big = await scraped(ctx, 'big', { 'shoppers.csv': formatCsv(header, shoppers(400)) });
+    const small = await scraped(ctx, 'small', { 'shoppers.csv': formatCsv(header, shoppers(120)) });
+    await profile(ctx);
+    await draft(ctx);
+    const summary = await build(ctx);
+    expect(summary).toMatchObject({ ok: 1, rejected: { table_too_large: 1 }, errors: {} });
+    expect((await readStatus(ctx.paths, 'build', big))?.outcome).toMatchObject({
+      status: 'rejected',
+      reason: 'table_too_large',
+    });
+    expect((await readStatus(ctx.paths, 'build', small))?.outcome.status).toBe('ok');
+  });
+
   it('rejects tables wider than profile.max_columns at profile (csv and parquet), naming the cap', async () => {
     const root = await testdir();
     const ctx = testContext(root);
