@@ -80,6 +80,21 @@ describe('downloads from hostile storage', () => {
     expect(h.server.storageBytesSent).toBeLessThan(64 * MiB);
   });
 
+  it('re-scrapes a download_too_large dataset once the cap is raised, not before', async () => {
+    const ref = 'carlmcbrideellis/data-anscombes-quartet';
+    const small = await setup([], { max_download_bytes: 100 });
+    const scrape = async (kaggle: Record<string, unknown>) => {
+      const h = harness({ dir: small.dir, baseUrl: small.server.url, style: 'rpc', kaggle });
+      const items = (await h.source.list(h.ctx)).filter((item) => item.ref === ref);
+      return scrapeDatasets(h.ctx, h.source, items);
+    };
+    expect((await scrape({ max_download_bytes: 100 })).rejected).toEqual({ download_too_large: 1 });
+    expect(await scrape({ max_download_bytes: 100 })).toMatchObject({ fresh: 1, processed: 0 });
+    expect(small.server.requestsFor({ ref, op: 'storage' })).toHaveLength(1);
+    expect(await scrape({})).toMatchObject({ ok: 1, processed: 1 });
+    expect(small.server.requestsFor({ ref, op: 'storage' })).toHaveLength(2);
+  });
+
   it('never keeps more than a lying Content-Length announced', async () => {
     const ref = 'carlmcbrideellis/data-anscombes-quartet';
     const h = await setup([{ ref, op: 'storage', fault: { kind: 'oversize', announce: 1000 } }]);

@@ -212,7 +212,12 @@ export function createKaggleSource(
         totalBytes: item.totalBytes ?? null,
         // The settings that accept or reject a download: changing one re-scrapes, so a
         // rejection such as nested_archive does not outlive the setting that caused it.
-        accept: { extract: config.extract, tabular_types: config.select.tabular_types },
+        accept: {
+          extract: config.extract,
+          tabular_types: config.select.tabular_types,
+          max_download_bytes: config.max_download_bytes,
+          max_answer_bytes: config.max_answer_bytes,
+        },
       };
     },
   };
