@@ -71,6 +71,14 @@ export class LlmAnswerTooLarge extends Error {
   }
 }
 
+/** The answer's headers came in time, its body did not (llm.timeout_ms): retried like a timeout. */
+export class LlmBodyTimeout extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LlmBodyTimeout';
+  }
+}
+
 /** The provider answered 200 with a body that is not a completion of the API's shape. */
 export class LlmBadResponse extends Error {
   constructor(message: string) {

@@ -1,7 +1,7 @@
 import type { LlmConfig } from '../config/sections/llm.ts';
 import { dnsFailure } from '../util/net.ts';
 import { abortableSleep, parseRetryAfter } from '../util/wait.ts';
-import { type CallFailureKind, LlmAnswerTooLarge, LlmBadResponse } from './errors.ts';
+import { type CallFailureKind, LlmAnswerTooLarge, LlmBadResponse, LlmBodyTimeout } from './errors.ts';
 
 export interface CallFailure {
   kind: CallFailureKind;
@@ -38,6 +38,8 @@ export function classifySdkError(error: unknown, sdk: SdkErrorClasses, now: numb
   });
   const tooLarge = findCause(error, (cause) => cause instanceof LlmAnswerTooLarge);
   if (tooLarge) return { ...failure('too_large', false), message: tooLarge.message };
+  const late = findCause(error, (cause) => cause instanceof LlmBodyTimeout);
+  if (late) return { ...failure('timeout', true), message: late.message };
   if (error instanceof sdk.APIUserAbortError) return failure('aborted', false);
   if (error instanceof sdk.APIConnectionTimeoutError) return failure('timeout', true);
   if (error instanceof sdk.APIConnectionError) {

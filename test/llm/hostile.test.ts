@@ -107,6 +107,22 @@ describe('hostile answers through the OpenAI SDK', () => {
     expect(server.hits(CHAT)).toBe(3 + 2 + 1);
   });
 
+  it('ends an answer whose body trickles past llm.timeout_ms as a timeout, retried then named', async () => {
+    const fast = await makeClient('openai', server.url, { timeout_ms: 300, retries: { max_attempts: 2 } });
+    try {
+      for (let i = 0; i < 2; i += 1) {
+        server.chat.push({ text: '{"choices": [{"message": {"content": "', endless: ' ', trickleMs: 20 });
+      }
+      const error = await failure(fast.client.complete(requestFor('a_1')));
+      expect(error).toMatchObject({ kind: 'timeout', reason: 'llm_timeout', attempts: 2 });
+      expect(error.message).toContain('did not arrive within llm.timeout_ms (300 ms)');
+      expect(server.hits(CHAT)).toBe(2);
+      expect(await fast.cacheFiles()).toEqual([]);
+    } finally {
+      await fast.cleanup();
+    }
+  });
+
   it('fails at once with one line naming the host when it does not resolve', async () => {
     const dns = await makeClient('openai', `http://${unresolvable}`);
     try {

@@ -149,7 +149,9 @@ export const llmSection = z
       .int()
       .min(1)
       .default(120_000)
-      .describe('Timeout of one HTTP request; a timed-out call is retried.'),
+      .describe(
+        'Timeout of one call, the whole answer body included (a trickling answer times out too); a timed-out call is retried.',
+      ),
     max_answer_bytes: z
       .int()
       .min(1024)

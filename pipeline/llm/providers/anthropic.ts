@@ -33,7 +33,7 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
     apiKey: settings.apiKey,
     baseURL: settings.baseURL ?? null,
     timeout: settings.timeoutMs,
-    fetch: cappedFetch(settings.maxAnswerBytes),
+    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
     maxRetries: 0,
     logger: sdkLogger(settings.logger),
     logLevel: 'warn',

@@ -29,7 +29,7 @@ export function openAiProvider(settings: ProviderSettings): Provider {
     organization: null,
     project: null,
     timeout: settings.timeoutMs,
-    fetch: cappedFetch(settings.maxAnswerBytes),
+    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
     maxRetries: 0,
     logger: sdkLogger(settings.logger),
     logLevel: 'warn',

@@ -19,6 +19,8 @@ export interface Reply {
   hangMs?: number;
   /** After `text` (if any), send this byte over and over without end or Content-Length. */
   endless?: string;
+  /** With `endless`: one chunk of 16 bytes every this many ms instead of as fast as possible. */
+  trickleMs?: number;
 }
 
 export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -126,6 +128,14 @@ function params(pattern: string[], parts: string[]): Record<string, string> {
 function sendEndless(res: ServerResponse, reply: Reply, count: (bytes: number) => void): void {
   res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
   if (reply.text) res.write(reply.text);
+  if (reply.trickleMs) {
+    const timer = setInterval(() => {
+      count(16);
+      res.write((reply.endless ?? 'x').repeat(16));
+    }, reply.trickleMs);
+    res.on('close', () => clearInterval(timer));
+    return;
+  }
   const chunk = Buffer.from((reply.endless ?? 'x').repeat(64 * 1024));
   const pump = () => {
     while (!res.destroyed) {
