@@ -1,3 +1,5 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../pipeline/stages/draft/index.ts';
 import { readStatus } from '../../pipeline/store/status.ts';
@@ -69,3 +71,27 @@ describe.each(['openai', 'anthropic'] as const)(
     });
   },
 );
+
+it('stores a long answer once: in the cache, not again in drafts, records or status files', async () => {
+  const marker = `LONG-ANSWER-${'q'.repeat(100_000)}`;
+  const server = await startPolicyServer('openai', {
+    'avocado-ripeness-classification-dataset/tabular_design': [
+      { kind: 'answer', answer: (good) => ({ ...good, reason: marker }) },
+    ],
+  });
+  const processed = await profiled.processedCopy('stored-once');
+  const s = scenario(profiled.root, processed, providerYaml(server));
+  try {
+    const summary = await run(s.ctx, { llm: s.client(), force: true });
+    expect(summary.ok).toBe(4);
+    const copies: string[] = [];
+    for (const name of await readdir(processed, { recursive: true })) {
+      const text = await readFile(join(processed, name), 'utf8').catch(() => '');
+      if (text.includes(marker)) copies.push(name.split('/')[0] ?? name);
+    }
+    expect(copies).toEqual(['_llm_cache']);
+  } finally {
+    await s.ctx.close();
+    await server.close();
+  }
+});
