@@ -179,6 +179,26 @@ describe('answers that cannot change are not retried', () => {
     expect(h.timing.sleeps.filter((ms) => ms === 2000)).toHaveLength(2);
   });
 
+  it('retries a 408 but not another 4xx such as 409 or 422', async () => {
+    const timeout = 'waszabbyryugami/fda-medical-device-with-de-novo-certification';
+    const conflict = 'hemajitpatel/superheros-abilities-dataset';
+    const unprocessable = 'carlmcbrideellis/data-anscombes-quartet';
+    const h = await setup([
+      { ref: timeout, op: 'metadata', times: 1, fault: { kind: 'status', status: 408 } },
+      { ref: conflict, op: 'metadata', fault: { kind: 'status', status: 409 } },
+      { ref: unprocessable, op: 'metadata', fault: { kind: 'status', status: 422 } },
+    ]);
+    const { summary, outcomes } = await scrapeOnly(h, [timeout, conflict, unprocessable]);
+    expect(outcomes).toEqual({
+      [id(conflict)]: 'rejected:kaggle_http_error',
+      [id(unprocessable)]: 'rejected:kaggle_http_error',
+    });
+    expect(summary.ok).toBe(1);
+    expect(h.server.requestsFor({ ref: timeout, op: 'metadata' })).toHaveLength(2);
+    expect(h.server.requestsFor({ ref: conflict, op: 'metadata' })).toHaveLength(1);
+    expect(h.server.requestsFor({ ref: unprocessable, op: 'metadata' })).toHaveLength(1);
+  });
+
   it('fails at once, naming the host, when the Kaggle host does not resolve', async () => {
     // A label longer than 63 octets is no DNS name: every resolver refuses it locally (ENOTFOUND)
     // without sending a query, so this test never leaves the machine.
