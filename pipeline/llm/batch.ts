@@ -53,6 +53,8 @@ export interface BatchDeps {
   ): number;
   requests: readonly PreparedRequest[];
   replayOnly: boolean;
+  /** llm.max_answer_bytes: a longer answer text is a failure, never cached. */
+  maxAnswerBytes: number;
 }
 
 export async function runBatch(deps: BatchDeps): Promise<BatchReport> {
@@ -229,8 +231,14 @@ async function ingest(
   const failures: BatchRecord['failures'] = [];
   for (const entry of record.requests) {
     const item = results.get(entry.request_hash);
-    if (!item?.ok) {
-      const error = item ? item.error : 'no result in the batch output';
+    const size = item?.ok ? Buffer.byteLength(item.answer.text) : 0;
+    if (!item?.ok || size > deps.maxAnswerBytes) {
+      // Error texts come from the provider: the first 500 characters are kept, never a whole body.
+      const error = !item
+        ? 'no result in the batch output'
+        : item.ok
+          ? `llm_answer_too_large: the answer has ${size} bytes, more than llm.max_answer_bytes (${deps.maxAnswerBytes})`
+          : deps.logger.redact(item.error).slice(0, 500);
       failures.push({ request_hash: entry.request_hash, error });
       report.failed.push({ ...failureOf(entry), error });
       continue;

@@ -26,6 +26,7 @@ export interface ClientDeps {
   processedDir: string;
   logger: Logger;
   keyVariable: string;
+  baseUrlVariable: string;
   retry: RetryDeps;
   signal: AbortSignal | undefined;
 }
@@ -118,6 +119,7 @@ export class CachedLlmClient implements LlmClient {
       },
       requests: prepared,
       replayOnly: this.#deps.config.cache === 'replay',
+      maxAnswerBytes: this.#deps.config.max_answer_bytes,
     });
   }
 
@@ -176,11 +178,17 @@ export class CachedLlmClient implements LlmClient {
   }
 
   #toError(failure: CallFailure, attempts: number): Error {
-    const { provider, logger, keyVariable } = this.#deps;
+    const { provider, logger, keyVariable, baseUrlVariable } = this.#deps;
     const status = failure.status === undefined ? '' : ` (HTTP ${failure.status})`;
-    const detail = logger.redact(failure.message);
+    // A stranger's error body can be long: the first 500 characters name it well enough.
+    const detail = logger.redact(failure.message).slice(0, 500);
     if (failure.kind === 'auth') {
       return new UserError(`${provider.name} refused the API key${status}: ${detail}. Check ${keyVariable}.`);
+    }
+    if (failure.kind === 'dns') {
+      return new InfraError(
+        `${provider.name}: ${detail}; check ${baseUrlVariable} / llm.${provider.name}.base_url and the network.`,
+      );
     }
     if (failure.kind === 'connection') {
       return new InfraError(

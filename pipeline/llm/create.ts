@@ -60,11 +60,13 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
   };
   const settings: ProviderSettings = {
     apiKey,
-    baseURL: section.base_url ?? (env[spec.baseUrlVariable] || undefined),
+    baseURL:
+      section.base_url ?? baseUrlFromEnv(spec.baseUrlVariable, env[spec.baseUrlVariable], spec.keyVariable),
     model: config.llm.model ?? section.model,
     maxTokens: config.llm.max_tokens,
     temperature: config.llm.temperature,
     timeoutMs: config.llm.timeout_ms,
+    maxAnswerBytes: config.llm.max_answer_bytes,
     completionWindow: config.llm.batch.completion_window,
     anthropicMode: config.llm.anthropic.structured_output,
     logger,
@@ -77,7 +79,39 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
     processedDir: options.paths.processed,
     logger,
     keyVariable: spec.keyVariable,
+    baseUrlVariable: spec.baseUrlVariable,
     retry,
     signal: options.signal,
   });
+}
+
+/**
+ * A base URL from the environment is held to the rule of the config key llm.<provider>.base_url:
+ * a URL without a user name or password (keys go in *_API_KEY; URLs end up in error messages).
+ * The refusal names the variable, never its value.
+ */
+function baseUrlFromEnv(
+  variable: string,
+  value: string | undefined,
+  keyVariable: string,
+): string | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UserError(
+      `${variable} is not a URL (its value is not shown); set it to e.g. http://127.0.0.1:8000/v1 or unset it.`,
+    );
+  }
+  if (url.username || url.password) {
+    throw new UserError(
+      `${variable} must not contain a user name or password (its value is not shown): put the key in ${keyVariable} and remove the user:password@ part.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UserError(`${variable} must be an http:// or https:// URL (it is ${url.protocol}).`);
+  }
+  return text;
 }

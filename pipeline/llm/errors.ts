@@ -38,16 +38,62 @@ export type CallFailureKind =
   | 'server'
   | 'timeout'
   | 'connection'
+  | 'dns'
   | 'auth'
   | 'bad_request'
+  /** A 200 whose body is not a completion (HTML, not JSON, not the API's shape). */
+  | 'bad_response'
+  /** The answer passed llm.max_answer_bytes. */
+  | 'too_large'
   | 'aborted'
   | 'other';
+
+/** The stable reason a dataset ends with when its call fails for good (error(<reason>)). */
+export const callFailureReasons: Record<CallFailureKind, string> = {
+  rate_limit: 'llm_rate_limited',
+  server: 'llm_server_error',
+  timeout: 'llm_timeout',
+  connection: 'llm_unreachable',
+  dns: 'llm_dns_failed',
+  auth: 'llm_auth_failed',
+  bad_request: 'llm_bad_request',
+  bad_response: 'llm_bad_response',
+  too_large: 'llm_answer_too_large',
+  aborted: 'llm_aborted',
+  other: 'llm_call_failed',
+};
+
+/** The provider's answer passed llm.max_answer_bytes: nothing more of it is read or stored. */
+export class LlmAnswerTooLarge extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LlmAnswerTooLarge';
+  }
+}
+
+/** The answer's headers came in time, its body did not (llm.timeout_ms): retried like a timeout. */
+export class LlmBodyTimeout extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LlmBodyTimeout';
+  }
+}
+
+/** The provider answered 200 with a body that is not a completion of the API's shape. */
+export class LlmBadResponse extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LlmBadResponse';
+  }
+}
 
 /** A provider call that failed for good (not retryable, or retries exhausted). */
 export class LlmCallError extends Error {
   readonly kind: CallFailureKind;
   readonly status: number | undefined;
   readonly attempts: number;
+  /** Read by the stage runner: the dataset ends error(<reason>), not error(unexpected). */
+  readonly reason: string;
 
   constructor(
     message: string,
@@ -58,6 +104,7 @@ export class LlmCallError extends Error {
     this.kind = options.kind;
     this.status = options.status;
     this.attempts = options.attempts;
+    this.reason = callFailureReasons[options.kind];
   }
 }
 

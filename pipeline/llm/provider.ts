@@ -56,6 +56,8 @@ export interface ProviderSettings {
   maxTokens: number;
   temperature: number;
   timeoutMs: number;
+  /** Largest completion body read (llm.max_answer_bytes); a batch answer's text is held to it too. */
+  maxAnswerBytes: number;
   completionWindow: '24h';
   anthropicMode: 'tool' | 'json_schema';
   logger: Logger;

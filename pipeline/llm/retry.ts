@@ -1,6 +1,7 @@
 import type { LlmConfig } from '../config/sections/llm.ts';
+import { dnsFailure } from '../util/net.ts';
 import { abortableSleep, parseRetryAfter } from '../util/wait.ts';
-import type { CallFailureKind } from './errors.ts';
+import { type CallFailureKind, LlmAnswerTooLarge, LlmBadResponse, LlmBodyTimeout } from './errors.ts';
 
 export interface CallFailure {
   kind: CallFailureKind;
@@ -21,6 +22,11 @@ export interface SdkErrorClasses {
   APIUserAbortError: ErrorClass;
 }
 
+/**
+ * What a failed call was, and whether another try can change it: 429, 408, 5xx, timeouts and
+ * dropped connections can; an answer that is too large or not a completion (a 200 with HTML or
+ * broken JSON), any other 4xx, and a host that does not resolve cannot.
+ */
 export function classifySdkError(error: unknown, sdk: SdkErrorClasses, now: number): CallFailure {
   const message = error instanceof Error ? error.message : String(error);
   const failure = (kind: CallFailureKind, retryable: boolean, status?: number, retryAfterMs?: number) => ({
@@ -30,18 +36,36 @@ export function classifySdkError(error: unknown, sdk: SdkErrorClasses, now: numb
     retryAfterMs,
     message,
   });
+  const tooLarge = findCause(error, (cause) => cause instanceof LlmAnswerTooLarge);
+  if (tooLarge) return { ...failure('too_large', false), message: tooLarge.message };
+  const late = findCause(error, (cause) => cause instanceof LlmBodyTimeout);
+  if (late) return { ...failure('timeout', true), message: late.message };
   if (error instanceof sdk.APIUserAbortError) return failure('aborted', false);
   if (error instanceof sdk.APIConnectionTimeoutError) return failure('timeout', true);
-  if (error instanceof sdk.APIConnectionError) return failure('connection', true);
+  if (error instanceof sdk.APIConnectionError) {
+    const dns = dnsFailure(error);
+    if (dns) return { ...failure('dns', false), message: dns };
+    return failure('connection', true);
+  }
+  if (error instanceof LlmBadResponse || error instanceof SyntaxError) return failure('bad_response', false);
   if (!(error instanceof sdk.APIError)) return failure('other', false);
   const status = 'status' in error && typeof error.status === 'number' ? error.status : undefined;
   const headers = 'headers' in error && error.headers instanceof Headers ? error.headers : undefined;
   const retryAfterMs = headers ? retryAfter(headers, now) : undefined;
   if (status === 429) return failure('rate_limit', true, status, retryAfterMs);
   if (status === 401 || status === 403) return failure('auth', false, status);
-  if (status === 408 || status === 409) return failure('timeout', true, status, retryAfterMs);
+  if (status === 408) return failure('timeout', true, status, retryAfterMs);
   if (status !== undefined && status >= 500) return failure('server', true, status, retryAfterMs);
   return failure('bad_request', false, status);
+}
+
+function findCause(error: unknown, match: (cause: Error) => boolean): Error | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth++) {
+    if (match(current)) return current;
+    current = current.cause;
+  }
+  return undefined;
 }
 
 /** retry-after-ms (milliseconds) wins over retry-after (seconds or an HTTP date). */

@@ -70,7 +70,11 @@ export type Fault =
   | { kind: 'malformed' }
   | { kind: 'answer'; answer: (good: Record<string, unknown>, text: string) => unknown }
   | { kind: 'status'; status: 429 | 500; retryAfterSeconds?: number }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  /** HTTP 200 with a proxy's HTML page instead of a completion. */
+  | { kind: 'html' }
+  /** A well-formed answer padded to `bytes` (a model that will not stop). */
+  | { kind: 'huge'; bytes: number };
 
 /** Faults by `<table>/<template>`, one entry per call in order; later calls are answered well. */
 export type FaultScript = Record<string, Fault[]>;
@@ -119,7 +123,8 @@ export function standardScript(): FaultScript {
 export type Decision =
   | { kind: 'answer'; text: string }
   | { kind: 'status'; status: number; retryAfterSeconds?: number }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'html' };
 
 /** Decides one call: the next scripted fault for this dataset and template, else the good answer. */
 export function decide(script: FaultScript, template: string, prompt: string): Decision {
@@ -129,5 +134,8 @@ export function decide(script: FaultScript, template: string, prompt: string): D
   if (!fault) return { kind: 'answer', text: JSON.stringify(good) };
   if (fault.kind === 'malformed') return { kind: 'answer', text: '{"suitable": true, "reason": "cut off' };
   if (fault.kind === 'answer') return { kind: 'answer', text: JSON.stringify(fault.answer(good, prompt)) };
+  if (fault.kind === 'huge') {
+    return { kind: 'answer', text: JSON.stringify({ ...good, reason: 'x'.repeat(fault.bytes) }) };
+  }
   return fault;
 }

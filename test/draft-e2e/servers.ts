@@ -40,6 +40,9 @@ function promptOf(body: ChatBody): { template: string; prompt: string } {
 
 function reply(provider: ProviderName, decision: Decision, template: string): Reply {
   if (decision.kind === 'hang') return { hangMs: HANG_MS, json: {} };
+  if (decision.kind === 'html') {
+    return { text: '<!DOCTYPE html><html>Proxy sign-in</html>', headers: { 'content-type': 'text/html' } };
+  }
   if (decision.kind === 'status') {
     const headers: Record<string, string> =
       decision.retryAfterSeconds === undefined ? {} : { 'retry-after': String(decision.retryAfterSeconds) };

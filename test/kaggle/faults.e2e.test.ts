@@ -94,7 +94,7 @@ describe.each(['rpc', 'rest'] as const)('faults, %s style', (style) => {
       [id(refs.symlink)]: 'rejected:unsafe_archive_path',
       [id(refs.nested)]: 'rejected:nested_archive',
       [id(refs.many)]: 'rejected:archive_too_many_entries',
-      [id(refs.down)]: 'error:unexpected',
+      [id(refs.down)]: 'error:kaggle_unavailable',
       [id(refs.errorMessage)]: 'rejected:kaggle_error_message',
     });
     expect(summary.ok).toBe(36 - 10);

@@ -67,9 +67,12 @@ describe('secrets', () => {
       const items = await h.source.list(h.ctx);
       const summary = await scrapeDatasets(h.ctx, h.source, items);
       expect(summary.ok).toBe(18);
-      expect(summary.failures.map((f) => f.reason).sort()).toEqual(['kaggle_forbidden', 'unexpected']);
+      expect(summary.failures.map((f) => f.reason).sort()).toEqual([
+        'kaggle_forbidden',
+        'kaggle_unavailable',
+      ]);
       // The echo really happened (so the check below means something) and was scrubbed.
-      expect(summary.failures.find((f) => f.reason === 'unexpected')?.detail).toMatch(
+      expect(summary.failures.find((f) => f.reason === 'kaggle_unavailable')?.detail).toMatch(
         /you sent (Basic|Bearer) \*\*\*/,
       );
       expect(h.lines.some((line) => /you sent (Basic|Bearer) \*\*\*/.test(line))).toBe(true);

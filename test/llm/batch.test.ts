@@ -212,3 +212,31 @@ describe('Anthropic Message Batches', () => {
     expect(server.hits('GET /v1/messages/batches')).toBe(1);
   });
 });
+
+describe('batch answers past llm.max_answer_bytes', () => {
+  it.each(['openai', 'anthropic'] as const)('are failures, never cached (%s)', async (provider) => {
+    const huge = (body: unknown): BatchAnswer =>
+      JSON.stringify(body).includes('acme_cars')
+        ? { content: JSON.stringify({ ...goodAnswer, target: 'z'.repeat(200_000) }) }
+        : { content: JSON.stringify(goodAnswer) };
+    const options = { pollsBeforeDone: 1, batchAnswer: huge };
+    const server =
+      provider === 'openai' ? await startOpenAiServer(options) : await startAnthropicServer(options);
+    const t = await makeClient(provider, server.url, { max_answer_bytes: 64 * 1024 });
+    try {
+      const report = await t.client.runBatch([requestFor('acme_houses'), requestFor('acme_cars')]);
+      expect(report.succeeded).toBe(1);
+      expect(report.failed).toEqual([
+        expect.objectContaining({
+          error: expect.stringMatching(/^llm_answer_too_large: the answer has \d+ bytes/),
+        }),
+      ]);
+      expect(await t.cacheFiles()).toHaveLength(1);
+      expect(await t.readAll('_llm_cache')).not.toContain('zzzz');
+      expect(await t.readAll('_llm_batches')).not.toContain('zzzz');
+    } finally {
+      await server.close();
+      await t.cleanup();
+    }
+  });
+});

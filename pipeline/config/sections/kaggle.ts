@@ -182,6 +182,27 @@ export const kaggleSection = z
       .min(1)
       .default(120_000)
       .describe('Give up on a request (or a stalled download) after this long without progress.'),
+    max_answer_bytes: z
+      .int()
+      .min(1)
+      .default(64 * 1024 ** 2)
+      .describe(
+        'Largest API (JSON) answer read, e.g. metadata; a larger one is refused (kaggle_answer_too_large).',
+      ),
+    max_download_bytes: z
+      .int()
+      .min(1)
+      .default(4 * GiB)
+      .describe(
+        "Most bytes one download may write; lowered to the listing's declared size (+10% + 1 MiB) when it has one. A larger or endless body is refused (download_too_large).",
+      ),
+    download_timeout_ms: z
+      .int()
+      .min(1)
+      .default(3_600_000)
+      .describe(
+        'A download (every retry included) still running after this long is abandoned (download_timeout).',
+      ),
     keep_archives: z
       .boolean()
       .default(false)

@@ -62,7 +62,7 @@ const retries = z
       .max(20)
       .default(5)
       .describe(
-        'Attempts per call, first included; only 429, 408, 409, 5xx, timeouts and connection errors retry.',
+        'Attempts per call, first included; only 429, 408, 5xx, timeouts and dropped connections retry (never a 200 with a malformed body, another 4xx or a DNS failure).',
       ),
     base_delay_ms: z
       .int()
@@ -149,7 +149,16 @@ export const llmSection = z
       .int()
       .min(1)
       .default(120_000)
-      .describe('Timeout of one HTTP request; a timed-out call is retried.'),
+      .describe(
+        'Timeout of one call, the whole answer body included (a trickling answer times out too); a timed-out call is retried.',
+      ),
+    max_answer_bytes: z
+      .int()
+      .min(1024)
+      .default(2 * 1024 ** 2)
+      .describe(
+        'Largest provider answer read (the HTTP body of one call; the text of one batch answer). A larger one is not read further or stored: llm_answer_too_large.',
+      ),
     retries: retries.prefault({}),
     cache: z
       .enum(['read_write', 'replay', 'off'])

@@ -1,5 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
+import { cappedFetch } from '../capped-fetch.ts';
+import { LlmBadResponse } from '../errors.ts';
 import type { BatchItem, BatchState, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
 import { CLOCK_SKEW_MS, sdkLogger } from '../provider.ts';
 import type { PreparedRequest } from '../request.ts';
@@ -31,6 +33,7 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
     apiKey: settings.apiKey,
     baseURL: settings.baseURL ?? null,
     timeout: settings.timeoutMs,
+    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
     maxRetries: 0,
     logger: sdkLogger(settings.logger),
     logLevel: 'warn',
@@ -124,7 +127,7 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
 /** The forced tool call's input is the answer; without one, the text blocks are. */
 function answerOf(message: unknown, toolName: string | undefined): ProviderAnswer {
   const result = messageSchema.safeParse(message);
-  if (!result.success) throw new Error(`unreadable Anthropic message: ${z.prettifyError(result.error)}`);
+  if (!result.success) throw new LlmBadResponse(`not an Anthropic message: ${z.prettifyError(result.error)}`);
   const parsed = result.data;
   const toolUse = parsed.content.find(
     (block) => block.type === 'tool_use' && (toolName === undefined || block.name === toolName),

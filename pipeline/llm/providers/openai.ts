@@ -1,5 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
+import { cappedFetch } from '../capped-fetch.ts';
+import { LlmBadResponse } from '../errors.ts';
 import type { BatchItem, BatchState, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
 import { CLOCK_SKEW_MS, sdkLogger } from '../provider.ts';
 import type { PreparedRequest } from '../request.ts';
@@ -27,6 +29,7 @@ export function openAiProvider(settings: ProviderSettings): Provider {
     organization: null,
     project: null,
     timeout: settings.timeoutMs,
+    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
     maxRetries: 0,
     logger: sdkLogger(settings.logger),
     logLevel: 'warn',
@@ -112,7 +115,7 @@ export function openAiProvider(settings: ProviderSettings): Provider {
 
 function answerOf(completion: unknown): ProviderAnswer {
   const result = chatCompletionSchema.safeParse(completion);
-  if (!result.success) throw new Error(`unreadable chat completion: ${z.prettifyError(result.error)}`);
+  if (!result.success) throw new LlmBadResponse(`not a chat completion: ${z.prettifyError(result.error)}`);
   const parsed = result.data;
   const message = parsed.choices[0]?.message;
   return {

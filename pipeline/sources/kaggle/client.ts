@@ -12,7 +12,7 @@ import {
   type HttpDeps,
   KaggleErrorMessage,
   KaggleShapeError,
-  RetryableFailure,
+  readBoundedText,
   requestSignal,
   withRetry,
 } from './http.ts';
@@ -83,7 +83,8 @@ export class KaggleClient {
     const metadata = parseAnswer(
       kaggleMetadataSchema,
       what,
-      await this.#json(what, this.#routes.metadata(ref), signal),
+      await this.#json(what, this.#routes.metadata(ref), signal, 'metadata_invalid'),
+      'metadata_invalid',
     );
     if (metadata.errorMessage) throw new KaggleErrorMessage(`${what}: ${metadata.errorMessage}`);
     return metadata;
@@ -167,24 +168,45 @@ export class KaggleClient {
     });
   }
 
-  async #json(what: string, request: ApiRequest, signal?: AbortSignal): Promise<unknown> {
+  /**
+   * One JSON answer. Only what can change is retried (408/429/5xx, network errors, an error code
+   * in the body); a 200 whose body is not JSON (HTML, NaN, cut short) or too large is final.
+   */
+  async #json(
+    what: string,
+    request: ApiRequest,
+    signal?: AbortSignal,
+    badReason = 'kaggle_bad_response',
+  ): Promise<unknown> {
+    const deps = this.#deps;
     return withRetry(
-      this.#deps,
+      deps,
       what,
       async () => {
         const response = await this.send(request, { signal });
-        const text = await response.text();
+        const text = await readBoundedText(response, deps.maxAnswerBytes);
+        if (text === undefined) {
+          if (!response.ok) failForStatus(deps, what, response.status, response.headers, '');
+          throw new KaggleShapeError(
+            `${what}: the answer is larger than kaggle.max_answer_bytes (${deps.maxAnswerBytes} bytes)`,
+            'kaggle_answer_too_large',
+          );
+        }
         let body: unknown;
         try {
           body = text ? JSON.parse(text) : undefined;
         } catch {
-          if (!response.ok) failForStatus(this.#deps, what, response.status, response.headers, '');
-          throw new RetryableFailure(`HTTP ${response.status} with a body that is not JSON`);
+          if (!response.ok) failForStatus(deps, what, response.status, response.headers, '');
+          const start = JSON.stringify(deps.logger.redact(text.slice(0, 60)));
+          throw new KaggleShapeError(
+            `${what}: Kaggle answered HTTP ${response.status} with a body that is not JSON (it starts ${start}); check kaggle.base_url`,
+            badReason,
+          );
         }
         const reported = bodyError(body);
         if (!response.ok)
-          failForStatus(this.#deps, what, response.status, response.headers, reported?.message ?? '');
-        if (reported) failForStatus(this.#deps, what, reported.code, response.headers, reported.message);
+          failForStatus(deps, what, response.status, response.headers, reported?.message ?? '');
+        if (reported) failForStatus(deps, what, reported.code, response.headers, reported.message);
         return body;
       },
       signal,
@@ -192,11 +214,17 @@ export class KaggleClient {
   }
 }
 
-function parseAnswer<T extends z.ZodType>(schema: T, what: string, body: unknown): z.output<T> {
+function parseAnswer<T extends z.ZodType>(
+  schema: T,
+  what: string,
+  body: unknown,
+  reason = 'kaggle_bad_response',
+): z.output<T> {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw new KaggleShapeError(
     `${what}: unexpected answer from Kaggle (${issue?.path.join('.') || 'body'}: ${issue?.message}); check kaggle.base_url and kaggle.url_style`,
+    reason,
   );
 }

@@ -3,9 +3,30 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { rename, rm, stat } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Rejection } from '../../errors.ts';
 import type { KaggleClient } from './client.ts';
-import { failForStatus, RetryableFailure, withRetry } from './http.ts';
+import { failForStatus, KaggleUnavailableError, RetryableFailure, withRetry } from './http.ts';
 import type { DatasetRef } from './routes.ts';
+
+/** What a stranger's storage may send: bytes on disk and wall time, over all attempts. */
+export interface DownloadLimits {
+  /** Most bytes the .part may hold (the config cap, lowered by the listing's declared size). */
+  maxBytes: number;
+  /** The whole download, every retry included, ends after this long. */
+  deadlineMs: number;
+}
+
+const MiB = 1024 ** 2;
+
+/**
+ * The byte cap of one download: `kaggle.max_download_bytes`, lowered to the listing's declared
+ * size when it has one. The zip of N bytes of files is at most N plus its headers (deflate falls
+ * back to stored); 10% + 1 MiB leaves room for the headers of many small files.
+ */
+export function downloadByteLimit(maxBytes: number, declaredBytes: number | undefined): number {
+  if (declaredBytes === undefined || !Number.isFinite(declaredBytes) || declaredBytes <= 0) return maxBytes;
+  return Math.min(maxBytes, Math.ceil(declaredBytes * 1.1) + MiB);
+}
 
 export interface ArchiveInfo {
   bytes: number;
@@ -24,14 +45,62 @@ export interface ArchiveInfo {
  * across runs); the result is checked against the announced size and MD5 before the rename.
  * With `kept` (an archive already on disk), the request is conditional on its Last-Modified
  * and a 304 answer returns `kept` without transferring anything.
+ *
+ * Storage is a stranger: a body past `limits.maxBytes` (announced or counted) is refused as
+ * download_too_large and its .part removed; a download still running at `limits.deadlineMs`
+ * ends as download_timeout (.part removed); a transfer that stalls through every retry ends as
+ * download_stalled (the .part is kept, bounded by the cap, so the next run resumes it).
  */
 export async function downloadArchive(
   client: KaggleClient,
   ref: DatasetRef,
   version: number | undefined,
   zipPath: string,
+  limits: DownloadLimits,
   signal?: AbortSignal,
   kept?: ArchiveInfo,
+): Promise<ArchiveInfo> {
+  const part = `${zipPath}.part`;
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () =>
+      deadline.abort(
+        new DownloadTimeout(
+          `download of ${ref.owner}/${ref.slug} still running after ${limits.deadlineMs} ms (kaggle.download_timeout_ms)`,
+        ),
+      ),
+    limits.deadlineMs,
+  );
+  timer.unref();
+  const joined = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+  try {
+    return await attemptDownload(client, ref, version, zipPath, limits, joined, kept);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    if (deadline.signal.aborted) {
+      await rm(part, { force: true });
+      throw deadline.signal.reason;
+    }
+    if (error instanceof Rejection) await rm(part, { force: true });
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The whole download ran past kaggle.download_timeout_ms (a trickle that never stalls). */
+export class DownloadTimeout extends KaggleUnavailableError {
+  override readonly reason = 'download_timeout';
+}
+
+async function attemptDownload(
+  client: KaggleClient,
+  ref: DatasetRef,
+  version: number | undefined,
+  zipPath: string,
+  limits: DownloadLimits,
+  signal: AbortSignal,
+  kept: ArchiveInfo | undefined,
 ): Promise<ArchiveInfo> {
   const deps = client.deps;
   const what = `download of ${ref.owner}/${ref.slug}`;
@@ -79,16 +148,30 @@ export async function downloadArchive(
         const expected = await expectedTotal(response, have, part);
         if (response.status === 206) resumedFrom.push(have);
         const append = response.status === 206;
+        const start = append ? have : 0;
+        if (expected !== undefined && expected > limits.maxBytes) {
+          await response.body.cancel();
+          throw tooLarge(what, `storage announces ${expected} bytes`, limits.maxBytes);
+        }
         try {
           await pipeline(
             Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
             idle.transform(),
+            byteCap(start, expected, limits.maxBytes, what),
             createWriteStream(part, { flags: append ? 'a' : 'w' }),
           );
         } catch (error) {
-          if (signal?.aborted) throw error;
+          if (signal.aborted || error instanceof Rejection) throw error;
+          if (error instanceof LengthExceeded) {
+            await rm(part, { force: true });
+            throw error;
+          }
           const got = await sizeOf(part);
-          throw new RetryableFailure(`transfer interrupted at ${got} bytes (${(error as Error).message})`);
+          throw new RetryableFailure(
+            `transfer interrupted at ${got} bytes (${(error as Error).message})`,
+            undefined,
+            idle.fired ? 'download_stalled' : 'download_interrupted',
+          );
         }
         const got = await sizeOf(part);
         if (expected !== undefined && got < expected) {
@@ -113,6 +196,34 @@ export async function downloadArchive(
     },
     signal,
   );
+}
+
+function tooLarge(what: string, found: string, maxBytes: number): Rejection {
+  return new Rejection(
+    'download_too_large',
+    `${what}: ${found}, more than the limit of ${maxBytes} bytes (kaggle.max_download_bytes, lowered to the listing's declared size)`,
+  );
+}
+
+/** Storage sent more than it announced: the bytes are not the ones it described. */
+class LengthExceeded extends RetryableFailure {}
+
+/**
+ * Counts the bytes as they arrive and stops the transfer at the cap, so an endless body never
+ * reaches the disk past it; bytes beyond an announced length are a lie and stop it too.
+ */
+function byteCap(start: number, expected: number | undefined, maxBytes: number, what: string): Transform {
+  let total = start;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      total += chunk.length;
+      if (total > maxBytes) return callback(tooLarge(what, `the body passed ${maxBytes} bytes`, maxBytes));
+      if (expected !== undefined && total > expected) {
+        return callback(new LengthExceeded(`body longer than announced: more than ${expected} bytes`));
+      }
+      callback(null, chunk);
+    },
+  });
 }
 
 async function expectedTotal(response: Response, have: number, part: string): Promise<number | undefined> {
@@ -159,6 +270,8 @@ class IdleTimer {
   readonly #ms: number;
   #timer: NodeJS.Timeout | undefined;
   readonly signal: AbortSignal;
+  /** Whether this timer (not the caller) ended the transfer. */
+  fired = false;
 
   constructor(ms: number, outer?: AbortSignal) {
     this.#ms = ms;
@@ -168,10 +281,12 @@ class IdleTimer {
 
   touch(): void {
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(
-      () => this.#controller.abort(new RetryableFailure(`no data for ${this.#ms} ms`)),
-      this.#ms,
-    );
+    this.#timer = setTimeout(() => {
+      this.fired = true;
+      this.#controller.abort(
+        new RetryableFailure(`no data for ${this.#ms} ms`, undefined, 'download_stalled'),
+      );
+    }, this.#ms);
     this.#timer.unref();
   }
 

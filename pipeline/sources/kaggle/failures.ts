@@ -25,7 +25,7 @@ export function datasetFailure(error: unknown, ref: string): never {
     }
     throw new Rejection('kaggle_http_error', `${ref}: ${error.message}`);
   }
-  if (error instanceof KaggleShapeError) throw new Rejection('kaggle_bad_answer', error.message);
+  if (error instanceof KaggleShapeError) throw new Rejection(error.reason, error.message);
   if (error instanceof KaggleErrorMessage) throw new Rejection('kaggle_error_message', error.message);
   throw error;
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger.ts';
+import { dnsFailure } from '../../util/net.ts';
 import { backoffDelay, parseRetryAfter, type RateLimiter, type Timing } from './backoff.ts';
 
 /** A definitive answer from Kaggle that retrying will not change (401, 403, 404, other 4xx). */
@@ -12,11 +13,17 @@ export class KaggleHttpError extends Error {
   }
 }
 
-/** Kaggle stayed throttled, failing or unreachable through every retry. */
+/**
+ * Kaggle stayed throttled, failing or unreachable through every retry. `reason` is the stable
+ * code the runner records (error(kaggle_rate_limited), error(download_stalled), ...).
+ */
 export class KaggleUnavailableError extends Error {
-  constructor(message: string) {
+  readonly reason: string;
+
+  constructor(message: string, reason = 'kaggle_unavailable') {
     super(message);
     this.name = 'KaggleUnavailableError';
+    this.reason = reason;
   }
 }
 
@@ -28,22 +35,30 @@ export class KaggleErrorMessage extends Error {
   }
 }
 
-/** Kaggle answered, but not in a shape this client understands (the API changed, or a proxy page). */
+/**
+ * Kaggle answered, but not in a shape this client understands (not JSON, NaN, the API changed,
+ * a proxy page, too large). Asking again gets the same answer: never retried.
+ */
 export class KaggleShapeError extends Error {
-  constructor(message: string) {
+  readonly reason: string;
+
+  constructor(message: string, reason = 'kaggle_bad_response') {
     super(message);
     this.name = 'KaggleShapeError';
+    this.reason = reason;
   }
 }
 
-/** Thrown inside an attempt to ask for another try. */
+/** Thrown inside an attempt to ask for another try; `reason` names it if the tries run out. */
 export class RetryableFailure extends Error {
   readonly retryAfterMs: number | undefined;
+  readonly reason: string;
 
-  constructor(message: string, retryAfterMs?: number) {
+  constructor(message: string, retryAfterMs?: number, reason = 'kaggle_unavailable') {
     super(message);
     this.name = 'RetryableFailure';
     this.retryAfterMs = retryAfterMs;
+    this.reason = reason;
   }
 }
 
@@ -56,6 +71,8 @@ export interface RetrySettings {
 
 export interface HttpDeps {
   fetch: typeof fetch;
+  /** Largest API (JSON) answer read; storage downloads have their own cap. */
+  maxAnswerBytes: number;
   timing: Timing;
   limiter: RateLimiter;
   retry: RetrySettings;
@@ -73,39 +90,53 @@ export async function withRetry<T>(
   attempt: (tryNumber: number) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T> {
-  let last = '';
+  let last: RetryableFailure | undefined;
   for (let tryNumber = 1; tryNumber <= deps.retry.maxAttempts; tryNumber++) {
     await deps.limiter.acquire(signal);
     try {
       return await attempt(tryNumber);
     } catch (error) {
       if (signal?.aborted) throw error;
-      const failure = asRetryable(error);
+      const failure = asRetryable(error, what);
       if (!failure) throw error;
-      last = failure.message;
+      last = failure;
       if (failure.retryAfterMs !== undefined && failure.retryAfterMs > deps.retry.maxRetryAfterMs) {
         throw new KaggleUnavailableError(
-          `${what}: Kaggle asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s (${last}), longer than kaggle.retry.max_retry_after_ms; try again later`,
+          `${what}: Kaggle asks to wait ${Math.ceil(failure.retryAfterMs / 1000)} s (${failure.message}), longer than kaggle.retry.max_retry_after_ms; try again later`,
+          failure.reason,
         );
       }
       if (tryNumber === deps.retry.maxAttempts) break;
       const delay = backoffDelay(deps.retry, tryNumber - 1, deps.timing.random(), failure.retryAfterMs);
-      deps.logger.debug(`${what}: ${last}; retry ${tryNumber} in ${delay} ms`);
+      deps.logger.debug(`${what}: ${failure.message}; retry ${tryNumber} in ${delay} ms`);
       await deps.timing.sleep(delay, signal);
     }
   }
   throw new KaggleUnavailableError(
-    `${what}: ${last} (gave up after ${deps.retry.maxAttempts} attempts; raise kaggle.retry.max_attempts or try later)`,
+    `${what}: ${last?.message ?? 'no attempt made'} (gave up after ${deps.retry.maxAttempts} attempts; raise kaggle.retry.max_attempts or try later)`,
+    last?.reason,
   );
 }
 
-function asRetryable(error: unknown): RetryableFailure | undefined {
+function asRetryable(error: unknown, what: string): RetryableFailure | undefined {
   if (error instanceof RetryableFailure) return error;
   if (error instanceof KaggleHttpError || error instanceof KaggleUnavailableError) return undefined;
   // fetch reports refused/reset connections and timeouts as TypeError / AbortError / TimeoutError.
   if (error instanceof Error && ['TypeError', 'AbortError', 'TimeoutError'].includes(error.name)) {
+    const dns = dnsFailure(error);
+    if (dns) {
+      throw new KaggleUnavailableError(
+        `${what}: ${dns}; check kaggle.base_url and the network`,
+        'kaggle_dns_failed',
+      );
+    }
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return new RetryableFailure(`network error (${error.message}${cause})`);
+    const timedOut = error.name !== 'TypeError';
+    return new RetryableFailure(
+      `network error (${error.message}${cause})`,
+      undefined,
+      timedOut ? 'kaggle_timeout' : 'kaggle_unreachable',
+    );
   }
   return undefined;
 }
@@ -125,7 +156,9 @@ export function failForStatus(
   const suffix = detail ? `: ${deps.logger.redact(detail).slice(0, 200)}` : '';
   if (isRetryableStatus(status)) {
     const retryAfter = parseRetryAfter(headers.get('retry-after'), deps.timing.now());
-    throw new RetryableFailure(`HTTP ${status}${suffix}`, retryAfter);
+    const reason =
+      status === 429 ? 'kaggle_rate_limited' : status === 408 ? 'kaggle_timeout' : 'kaggle_unavailable';
+    throw new RetryableFailure(`HTTP ${status}${suffix}`, retryAfter, reason);
   }
   throw new KaggleHttpError(status, `${what}: HTTP ${status}${suffix}`);
 }
@@ -148,4 +181,28 @@ export function bodyError(body: unknown): { code: number; message: string } | un
 export function requestSignal(timeoutMs: number, signal?: AbortSignal): AbortSignal {
   const timeout = AbortSignal.timeout(timeoutMs);
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/** The body as text, or undefined once it passes `maxBytes` (announced or counted; the rest is not read). */
+export async function readBoundedText(response: Response, maxBytes: number): Promise<string | undefined> {
+  const announced = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (!response.body) return '';
+  if (Number.isFinite(announced) && announced > maxBytes) {
+    await response.body.cancel();
+    return undefined;
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -20,7 +20,7 @@ import { pruneOtherVersions, recordArchive, reusable } from './archive-cache.ts'
 import { RateLimiter, realTiming, Semaphore, type Timing } from './backoff.ts';
 import { KaggleClient } from './client.ts';
 import { type Credentials, resolveCredentials } from './credentials.ts';
-import { downloadArchive } from './download.ts';
+import { downloadArchive, downloadByteLimit } from './download.ts';
 import { extractZip } from './extract.ts';
 import { datasetFailure, listingFailure } from './failures.ts';
 import { KaggleErrorMessage, KaggleHttpError } from './http.ts';
@@ -66,6 +66,7 @@ export function createKaggleSource(
     new Routes(config.url_style, config.base_url),
     {
       fetch: options.fetch ?? fetch,
+      maxAnswerBytes: config.max_answer_bytes,
       timing,
       limiter: new RateLimiter(config.requests_per_minute, timing),
       retry: {
@@ -140,7 +141,7 @@ export function createKaggleSource(
           ctx.logger.debug(`Kaggle: no file list for ${ref} (${error.message})`);
           return undefined;
         }
-        throw error;
+        return datasetFailure(error, ref);
       });
       return datasetFiles ? { ...metadata, datasetFiles } : metadata;
     },
@@ -163,7 +164,11 @@ export function createKaggleSource(
           ctx.logger.debug(`Kaggle: ${item.ref} v${version} unchanged, reusing the kept archive`);
           return kept;
         }
-        const fetched = await downloadArchive(client, ref, version, zipPath, ctx.signal, kept).catch(
+        const limits = {
+          maxBytes: downloadByteLimit(config.max_download_bytes, item.totalBytes),
+          deadlineMs: config.download_timeout_ms,
+        };
+        const fetched = await downloadArchive(client, ref, version, zipPath, limits, ctx.signal, kept).catch(
           (error) => datasetFailure(error, item.ref),
         );
         if (fetched === kept) {
@@ -207,7 +212,12 @@ export function createKaggleSource(
         totalBytes: item.totalBytes ?? null,
         // The settings that accept or reject a download: changing one re-scrapes, so a
         // rejection such as nested_archive does not outlive the setting that caused it.
-        accept: { extract: config.extract, tabular_types: config.select.tabular_types },
+        accept: {
+          extract: config.extract,
+          tabular_types: config.select.tabular_types,
+          max_download_bytes: config.max_download_bytes,
+          max_answer_bytes: config.max_answer_bytes,
+        },
       };
     },
   };

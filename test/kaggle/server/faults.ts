@@ -17,6 +17,14 @@ export type Fault =
   | { kind: 'bad-md5' }
   /** Wait this long before answering. */
   | { kind: 'slow'; delayMs: number }
+  /** Storage: no Content-Length and no end; zeros until the client hangs up. */
+  | { kind: 'endless' }
+  /** Storage: announce `announce` bytes in Content-Length, then send without end (a lie when small). */
+  | { kind: 'oversize'; announce: number }
+  /** Storage: no Content-Length, a few bytes every `intervalMs`, never idle long enough to stall. */
+  | { kind: 'trickle'; intervalMs: number }
+  /** Any JSON route: HTTP 200 with this raw body (HTML, NaN, cut-off JSON). */
+  | { kind: 'raw-body'; body: string; contentType?: string }
   /** Storage: serve a hostile zip instead of the dataset's. */
   | { kind: 'zip'; zip: 'evil' | 'bomb' | 'symlink' | 'nested' | 'many' };
 

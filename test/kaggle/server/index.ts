@@ -31,6 +31,8 @@ export class KaggleServer {
   readonly versions = new Map<string, number>();
   /** Most storage downloads in flight at once. */
   peakStorage = 0;
+  /** Body bytes the storage route wrote to sockets (endless faults included). */
+  storageBytesSent = 0;
   #activeStorage = 0;
   readonly #options: Required<Omit<KaggleServerOptions, 'acceptedAuthorizations'>> & {
     acceptedAuthorizations?: string[];
@@ -113,6 +115,10 @@ export class KaggleServer {
           ? { error: { code: fault.code, status: 'RESOURCE_EXHAUSTED' } }
           : { code: fault.code, message: 'TooManyRequests' };
       return sendJson(res, 200, body);
+    }
+    if (fault?.kind === 'raw-body') {
+      res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' });
+      return void res.end(fault.body);
     }
     if (fault?.kind === 'error-message') {
       return sendJson(res, 200, { info: {}, datasetFiles: [], errorMessage: fault.message });
@@ -237,6 +243,9 @@ export class KaggleServer {
       res.writeHead(304);
       return void res.end();
     }
+    if (fault?.kind === 'endless' || fault?.kind === 'oversize' || fault?.kind === 'trickle') {
+      return this.#endless(res, fault);
+    }
     const zip = await this.#zip(ref, fault);
     const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = range ? Number(range[1]) : 0;
@@ -267,6 +276,35 @@ export class KaggleServer {
       return;
     }
     res.end(body);
+  }
+
+  /** A body without end, as fast as the client reads (or a trickle), until it hangs up. */
+  #endless(res: ServerResponse, fault: Extract<Fault, { kind: 'endless' | 'oversize' | 'trickle' }>): void {
+    const headers: Record<string, string> = { 'content-type': 'application/zip' };
+    if (fault.kind === 'oversize') headers['content-length'] = String(fault.announce);
+    res.writeHead(200, headers);
+    res.flushHeaders();
+    if (fault.kind === 'trickle') {
+      const timer = setInterval(() => {
+        this.storageBytesSent += 16;
+        res.write(Buffer.alloc(16, 0x41));
+      }, fault.intervalMs);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    const chunk = Buffer.alloc(64 * 1024, 0x30);
+    const socket = res.socket;
+    // Past a Content-Length, Node's response would refuse to write: a lying server writes to the socket.
+    const write = (): boolean => {
+      this.storageBytesSent += chunk.length;
+      return fault.kind === 'oversize' && socket ? socket.write(chunk) : res.write(chunk);
+    };
+    const pump = () => {
+      while (!res.destroyed && !socket?.destroyed) {
+        if (!write()) return void (socket ?? res).once('drain', pump);
+      }
+    };
+    pump();
   }
 
   #error(res: ServerResponse, route: Route, status: number, retryAfter?: string, extra = ''): void {

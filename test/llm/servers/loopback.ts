@@ -17,6 +17,10 @@ export interface Reply {
   json?: unknown;
   text?: string;
   hangMs?: number;
+  /** After `text` (if any), send this byte over and over without end or Content-Length. */
+  endless?: string;
+  /** With `endless`: one chunk of 16 bytes every this many ms instead of as fast as possible. */
+  trickleMs?: number;
 }
 
 export type Handler = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -28,6 +32,8 @@ export interface Loopback {
   requests: RecordedRequest[];
   /** Most requests the server was answering at the same moment. */
   peakConcurrency(): number;
+  /** Bytes written by `endless` replies so far (a client that stops reading keeps it small). */
+  endlessBytesSent(): number;
   close(): Promise<void>;
 }
 
@@ -38,6 +44,7 @@ export async function startLoopback(routes: Record<string, Handler>): Promise<Lo
   const timers = new Set<NodeJS.Timeout>();
   let active = 0;
   let peak = 0;
+  let sentBytes = 0;
   const table = Object.entries(routes).map(([key, handler]) => {
     const [method, pattern] = key.split(' ') as [string, string];
     return { key, method, parts: pattern.split('/'), handler };
@@ -73,6 +80,7 @@ export async function startLoopback(routes: Record<string, Handler>): Promise<Lo
     const reply = await route.handler(recorded);
     const send = () => {
       if (res.destroyed) return;
+      if (reply.endless !== undefined) return sendEndless(res, reply, (n) => (sentBytes += n));
       const text = reply.json !== undefined ? JSON.stringify(reply.json) : (reply.text ?? '');
       const type = reply.json !== undefined ? 'application/json' : 'text/plain';
       res.writeHead(reply.status ?? 200, { 'content-type': type, ...reply.headers });
@@ -93,6 +101,7 @@ export async function startLoopback(routes: Record<string, Handler>): Promise<Lo
     hits: (route) => counts.get(route) ?? 0,
     requests,
     peakConcurrency: () => peak,
+    endlessBytesSent: () => sentBytes,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       server.closeAllConnections();
@@ -113,4 +122,26 @@ function params(pattern: string[], parts: string[]): Record<string, string> {
     if (part.startsWith(':')) out[part.slice(1)] = parts[i] ?? '';
   });
   return out;
+}
+
+/** A 200 that never ends (no Content-Length): `text`, then `endless` repeated until the client hangs up. */
+function sendEndless(res: ServerResponse, reply: Reply, count: (bytes: number) => void): void {
+  res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+  if (reply.text) res.write(reply.text);
+  if (reply.trickleMs) {
+    const timer = setInterval(() => {
+      count(16);
+      res.write((reply.endless ?? 'x').repeat(16));
+    }, reply.trickleMs);
+    res.on('close', () => clearInterval(timer));
+    return;
+  }
+  const chunk = Buffer.from((reply.endless ?? 'x').repeat(64 * 1024));
+  const pump = () => {
+    while (!res.destroyed) {
+      count(chunk.length);
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+  };
+  pump();
 }
