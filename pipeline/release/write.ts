@@ -1,4 +1,4 @@
-import { cp, mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { UserError } from '../errors.ts';
@@ -8,7 +8,8 @@ import { hashValue, sha256File } from '../util/hash.ts';
 import { compareText } from '../util/order.ts';
 import { CODE_VERSION } from '../version.ts';
 import { datasetCard, licenseDistribution } from './card.ts';
-import type { ReleaseTask } from './collect.ts';
+import type { ReleaseRejection, ReleaseTask } from './collect.ts';
+import { copyTaskPart } from './copy.ts';
 import { croissant } from './croissant.ts';
 import { listFiles, type TaskRow, taskRows, toJsonl, writeParquet } from './exports.ts';
 import { sharedTrainValRows, tableFingerprint } from './fingerprint.ts';
@@ -23,6 +24,8 @@ type Split = 'train' | 'eval';
 export interface ReleaseOptions {
   version: string;
   force?: boolean;
+  /** Corpus tasks left out, and why: listed in manifest.json when there are any. */
+  rejected?: readonly ReleaseRejection[];
 }
 
 export interface ReleaseResult {
@@ -92,7 +95,7 @@ export async function writeRelease(
       // Only source/ and verify/ are the published layout; build bookkeeping stays behind.
       for (const t of inSplit) {
         for (const part of ['source', 'verify']) {
-          await cp(join(t.dir, part), join(temp, split, 'databases', t.task, part), { recursive: true });
+          await copyTaskPart(join(t.dir, part), join(temp, split, 'databases', t.task, part));
         }
       }
       await writeFileAtomic(
@@ -170,6 +173,7 @@ export async function writeRelease(
     );
     manifest = {
       ...draft,
+      ...(options.rejected?.length ? { rejected: [...options.rejected] } : {}),
       files: Object.fromEntries((await describeFiles(temp)).map((f) => [f.path, f.sha256])),
     };
     await writeFileAtomic(join(temp, 'manifest.json'), formatJson(manifest));

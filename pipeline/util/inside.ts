@@ -154,7 +154,13 @@ export async function readTextInside(
   maxBytes: number,
 ): Promise<{ ok: true; text: string } | InsideFailure> {
   const read = await readInside(folder, relativePath, maxBytes);
-  return read.ok ? { ok: true, text: read.bytes.toString('utf8') } : read;
+  if (!read.ok) return read;
+  try {
+    return { ok: true, text: read.bytes.toString('utf8') };
+  } catch {
+    // Past V8's longest string (about 512 MB): a cap set that high still never crashes.
+    return failure('too_large', `${relativePath} is too long to hold as text`);
+  }
 }
 
 /** A JSON file read with the lenient reader, or why it cannot be (file or JSON reason). */
@@ -180,6 +186,9 @@ export async function listInside(
 ): Promise<{ ok: true; files: string[] } | InsideFailure> {
   const segments = segmentsOf(relativeFolder);
   if (segments === null) return failure('outside', `${relativeFolder} is not a plain relative path`);
+  const base = await lstatOrFailure(folder, 'the folder');
+  if ('ok' in base) return base;
+  if (base.isSymbolicLink()) return failure('link', `the folder of ${relativeFolder} is a symbolic link`);
   const files: string[] = [];
   const pending = [segments.join('/')];
   while (pending.length > 0) {

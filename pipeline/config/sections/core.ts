@@ -28,8 +28,10 @@ export const corpusSection = z
         max_prediction_mb: z
           .number()
           .positive()
-          .default(512)
-          .describe('Largest prediction.csv (and ground-truth file) `score` reads; a larger one scores 0.'),
+          .default(200)
+          .describe(
+            'Largest prediction.csv (and ground-truth file) `score` reads; a larger one scores 0 (the published tool caps files at 200 MB).',
+          ),
       })
       .prefault({})
       .describe(
