@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { cp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type Executor, sandboxError } from '../../pipeline/sandbox/contract.ts';
 import { corpusReportSchema, verifyCorpus } from '../../pipeline/stages/verify/corpus.ts';
 import { testdir } from '../support/testdir.ts';
 import { databases } from '../verifiers/fixtures.ts';
@@ -44,17 +45,37 @@ describe('verify --corpus on a hostile corpus', { timeout: 300_000 }, () => {
           join(dir, 'verify', 'all_metadata.json'),
         );
       },
+      sandbox: async () => {},
       long: async (dir) => {
         const path = join(dir, 'verify', 'all_metadata.json');
         const text = await readFile(path, 'utf8');
         await writeFile(path, text.replace('{', `{"long": "${'x'.repeat(12 * 1024 * 1024)}", "nan": NaN, `));
       },
     });
+    await symlink(
+      join(corpus, 'databases', 'hostile_good_reg'),
+      join(corpus, 'databases', 'hostile_folderlink_reg'),
+    );
+    // The sandbox breaking down on one task (a SandboxError answer, as SandboxFusion gives it).
+    const sandboxFault = Buffer.from('sandbox fault marker').toString('base64');
+    await writeFile(
+      join(corpus, 'databases', 'hostile_sandbox_reg', 'source', 'val_v1.csv'),
+      'sandbox fault marker',
+    );
+    const real = pool();
+    const executor: Executor = {
+      name: real.name,
+      close: () => real.close(),
+      runCode: async (request, runOptions) =>
+        Object.values(request.files ?? {}).includes(sandboxFault)
+          ? sandboxError('worker lost')
+          : real.runCode(request, runOptions),
+    };
     const out = await testdir();
     const report = await verifyCorpus({
       corpus,
       out,
-      executor: pool(),
+      executor,
       checks,
       runTimeoutS: 120,
       memoryLimitMb: 2048,
@@ -64,12 +85,14 @@ describe('verify --corpus on a hostile corpus', { timeout: 300_000 }, () => {
     const written = corpusReportSchema.parse(
       JSON.parse(await readFile(join(out, 'verify-report.json'), 'utf8')),
     );
-    expect(written.tasks).toHaveLength(6);
+    expect(written.tasks).toHaveLength(8);
     const outcome = Object.fromEntries(
       report.tasks.map((t) => [t.task, [t.verdict.status, t.verdict.reasons]]),
     );
     expect(outcome).toEqual({
       hostile_fifo_reg: ['rejected', ['unsafe_file']],
+      hostile_folderlink_reg: ['rejected', ['unsafe_file']],
+      hostile_sandbox_reg: ['rejected', ['verify_error']],
       hostile_good_reg: ['passed', []],
       hostile_link_reg: ['rejected', ['unsafe_file']],
       hostile_long_reg: ['passed', []],
@@ -81,6 +104,7 @@ describe('verify --corpus on a hostile corpus', { timeout: 300_000 }, () => {
     expect(detail('hostile_fifo_reg')).toMatch(/val_v1\.csv is a FIFO/);
     // Only the good tasks' predictions were regenerated; nothing of the secret came back.
     expect((await readdir(join(out, 'databases'))).sort()).toEqual(['hostile_good_reg', 'hostile_long_reg']);
-    expect(report.summary).toMatchObject({ tasks: 6, verdict_passed: 2, verdict_rejected: 4 });
+    expect(detail('hostile_sandbox_reg')).toMatch(/worker lost/);
+    expect(report.summary).toMatchObject({ tasks: 8, verdict_passed: 2, verdict_rejected: 6 });
   });
 });

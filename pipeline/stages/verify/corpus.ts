@@ -1,4 +1,4 @@
-import { realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { VerifyChecksConfig } from '../../config/sections/verify-checks.ts';
@@ -8,7 +8,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
 import { type CorpusReadLimits, defaultReadLimits, readInside } from '../../util/inside.ts';
 import { compareOutputs, type Drift, driftKinds } from './drift.ts';
 import { verdictEnvironment } from './environment.ts';
-import { REFERENCE_PREDICTIONS, taskFolders } from './inputs.ts';
+import { REFERENCE_PREDICTIONS } from './inputs.ts';
 import { environmentSchema, taskVerdictSchema } from './schema.ts';
 import { familyOf, verifyTask } from './task.ts';
 import { decideTask, fail } from './verdict.ts';
@@ -56,6 +56,18 @@ async function databasesOf(corpus: string): Promise<string> {
   return (await isDirectory(nested)) ? nested : corpus;
 }
 
+/**
+ * Task folders and links named like one (sorted): a linked task folder is listed so that it
+ * ends as its own `unsafe_file` rejection in the report instead of vanishing from it.
+ */
+async function corpusTaskEntries(databases: string): Promise<string[]> {
+  const entries = await readdir(databases, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
+}
+
 async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then(
     (s) => s.isDirectory(),
@@ -83,7 +95,7 @@ export async function verifyCorpus(options: CorpusOptions): Promise<CorpusReport
   if (!(await isDirectory(options.corpus))) throw new UserError(`--corpus ${options.corpus}: no such folder`);
   await refuseInside(options.corpus, options.out);
   const databases = await databasesOf(options.corpus);
-  const tasks = (await taskFolders(databases)).filter((name) => /_(class|reg|ts)$/.test(name));
+  const tasks = (await corpusTaskEntries(databases)).filter((name) => /_(class|reg|ts)$/.test(name));
   if (tasks.length === 0) {
     throw new UserError(`--corpus ${options.corpus}: no task folders (<owner>_<slug>_<class|reg|ts>) found`);
   }
