@@ -68,11 +68,9 @@ export async function readTaskMetadata(dir: string, limits: CorpusReadLimits): P
 async function checkTaskFiles(dir: string, limits: CorpusReadLimits): Promise<void> {
   for (const part of ['source', 'verify']) {
     const listed = await listInside(dir, part, limits.maxFileBytes);
-    if (!listed.ok) {
-      throw new Rejection(
-        listed.reason === 'missing' ? 'invalid_task' : 'unsafe_file',
-        `${part}/: ${listed.reason}: ${listed.detail}`,
-      );
+    // A missing folder is told by the files release needs (requireTables, metadata).
+    if (!listed.ok && listed.reason !== 'missing') {
+      throw new Rejection('unsafe_file', `${part}/: ${listed.reason}: ${listed.detail}`);
     }
   }
 }
@@ -103,7 +101,7 @@ export function familyOf(taskFolder: string): 'class' | 'reg' | 'ts' {
 }
 
 const saveFileTypeSchema = z.looseObject({
-  question: z.looseObject({ save_file_type: z.enum(saveFileTypes).optional() }),
+  question: z.looseObject({ save_file_type: z.enum(saveFileTypes).optional() }).optional(),
 });
 
 /**
@@ -116,6 +114,8 @@ export async function describeTaskFolder(
   verdict: TaskVerdict | null,
   environment: Record<string, unknown> | null = null,
   limits: CorpusReadLimits = defaultReadLimits(),
+  /** Reject a task lacking the tables release reads (third-party corpora; ours have them). */
+  requireTables = false,
 ): Promise<ReleaseTask> {
   const parsedEntry = questionEntrySchema.safeParse(entry);
   if (!parsedEntry.success) {
@@ -140,8 +140,8 @@ export async function describeTaskFolder(
   const stems =
     family === 'ts'
       ? ['train.csv']
-      : ['train_v2', 'val_v2'].map((s) => `${s}.${format.data.question.save_file_type ?? 'csv'}`);
-  for (const name of stems) {
+      : ['train_v2', 'val_v2'].map((s) => `${s}.${format.data.question?.save_file_type ?? 'csv'}`);
+  for (const name of requireTables ? stems : []) {
     const checked = await checkInside(dir, `source/${name}`, limits.maxFileBytes);
     if (!checked.ok) {
       throw new Rejection(
@@ -196,7 +196,7 @@ export async function collectCorpusTasks(
     try {
       const parsed = questionEntrySchema.safeParse(entry);
       const dir = join(corpusDir, 'databases', parsed.success ? parsed.data.file_path : '');
-      tasks.push(await describeTaskFolder(dir, entry, null, null, limits));
+      tasks.push(await describeTaskFolder(dir, entry, null, null, limits, true));
     } catch (error) {
       if (!(error instanceof Rejection)) throw error;
       rejected.push({ task: name, reason: error.reason, detail: error.message });
