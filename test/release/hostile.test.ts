@@ -58,6 +58,12 @@ describe('release --corpus of a hostile corpus', { timeout: 120_000 }, () => {
           t.replace('"save_file_type": "csv"', '"save_file_type": "../../../../etc/passwd"'),
         ),
       missing: (dir) => rm(join(dir, 'source', 'train_v2.csv')),
+      // Not a database at all: better-sqlite3 throws while release fingerprints the table.
+      corrupt: async (dir) => {
+        await editMetadata(dir, (t) => t.replace('"save_file_type": "csv"', '"save_file_type": "sqlite"'));
+        for (const name of ['train_v2.sqlite', 'val_v2.sqlite'])
+          await writeFile(join(dir, 'source', name), 'this is not an SQLite file\n'.repeat(200));
+      },
       deep: (dir) =>
         editMetadata(dir, (t) => t.replace('{', `{"deep": ${'['.repeat(3000)}${']'.repeat(3000)}, `)),
     });
@@ -75,6 +81,7 @@ describe('release --corpus of a hostile corpus', { timeout: 120_000 }, () => {
     expect(result.tasks.map((t) => t.task)).toEqual(['hostile_good_reg', 'hostile_long_reg']);
     expect(result.rejected.map((r) => [r.task, r.reason])).toEqual([
       ['../../escape_reg', 'invalid_entry'],
+      ['hostile_corrupt_reg', 'unreadable_table'],
       ['hostile_deep_reg', 'invalid_metadata'],
       ['hostile_fifo_reg', 'unsafe_file'],
       ['hostile_format_reg', 'invalid_metadata'],

@@ -28,7 +28,12 @@ export async function release(
     force: options.force ?? false,
     rejected,
   });
-  return { ...result, tasks: chosen, rejected };
+  const released = new Set(result.manifest.tasks.map((t) => t.task));
+  return {
+    ...result,
+    tasks: chosen.filter((t) => released.has(t.task)),
+    rejected: result.manifest.rejected ?? [],
+  };
 }
 
 export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promise<StageSummary> {
