@@ -123,6 +123,9 @@ describe('dare-forge score', () => {
       ['a_class', 1, null],
       ['b_ts', 0, 'prediction_refused'],
     ]);
+    expect(await run(['--corpus', corpus, '--predictions', predictions])).toMatch(
+      /warnings \(tasks, scored anyway\):\n {2}extra_rows_ignored \(1\): /,
+    );
     expect(await outcome(['--config', config])).toEqual([
       ['a_class', 0, 'prediction_too_large'],
       ['b_ts', 0, 'prediction_refused'],
