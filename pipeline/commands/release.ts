@@ -38,6 +38,14 @@ export function registerRelease(program: Command): void {
         `release ${options.version}: ${c.tasks.train} train, ${c.tasks.eval} eval tasks ` +
           `(open-license ${c.open_license.train} + ${c.open_license.eval}) in ${result.dir}\n`,
       );
+      if (result.rejected.length > 0) {
+        const reasons = new Map<string, number>();
+        for (const r of result.rejected) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+        const counts = [...reasons].map(([reason, n]) => `${reason} ${n}`).join(', ');
+        process.stdout.write(
+          `${result.rejected.length} corpus tasks rejected (${counts}); each is listed in manifest.json under "rejected"\n`,
+        );
+      }
     } finally {
       await ctx.close();
     }

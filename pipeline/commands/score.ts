@@ -9,6 +9,7 @@ interface ScoreFlags {
   json?: boolean;
   out?: string;
   rlReward?: boolean;
+  config?: string;
 }
 
 const help = `
@@ -25,8 +26,12 @@ Metrics (as the published DARE-bench evaluator computes them):
   ts XF     clipped R^2 vs verify/ground_truth_v1.csv, rows matched by row_id
   ts CF     clipped R^2 vs verify/ground_truth_v2.csv, rows matched by every non-target column
 Several targets: the mean over targets. Columns are typed as pandas.read_csv types them.
-A missing file, missing id columns, duplicate or unknown ids, or ground-truth rows left
-unmatched score 0, each with a reason code in the report. IF tasks whose
+Rows are matched as the published evaluator does: an inner join on the ids, 0 unless it has
+exactly as many rows as the ground truth. So prediction rows with unknown ids are ignored and
+a repeated id standing in for a missing one still scores; both are listed as warnings.
+A missing file, missing id columns, or a join of the wrong length score 0, each with a reason
+code in the report. A prediction.csv that is a symbolic link (or inside a linked folder), a
+FIFO, a device or over corpus.limits.max_prediction_mb is never read and scores 0. IF tasks whose
 simulated_pred_local.csv does not exist yet are "unscorable" and left out of the means.
 Output: the table below on stdout (or the report with --json), and the per-task report in
 --out: score, reason code and detail per task and per target, summary per table column.
@@ -55,11 +60,22 @@ export function registerScore(program: Command): void {
       'where to write the per-task report (default: <predictions>/scores-<variant>.json)',
     )
     .option('--rl-reward', "also compute the paper's RL reward per task")
+    .option(
+      '-c, --config <file>',
+      'YAML config whose corpus.limits caps the files read (default: built-in caps)',
+    )
     .addHelpText('after', help)
     .action(async (flags: ScoreFlags) => {
       const { scoreCorpus, formatTable } = await import('../score/index.ts');
       const { formatJson, writeFileAtomic } = await import('../store/atomic.ts');
+      const { defaultReadLimits, readLimitsFrom } = await import('../util/inside.ts');
+      let limits = defaultReadLimits();
+      if (flags.config) {
+        const { loadConfig } = await import('../config/load.ts');
+        limits = readLimitsFrom((await loadConfig(flags.config)).config.corpus.limits);
+      }
       const report = await scoreCorpus({
+        limits,
         corpus: resolve(flags.corpus),
         predictions: resolve(flags.predictions),
         variant: flags.variant,

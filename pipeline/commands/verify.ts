@@ -67,6 +67,7 @@ async function verifyCorpusCommand(options: VerifyOptions, corpus: string): Prom
   const { createExecutor } = await import('../sandbox/index.ts');
   const { checksConfig } = await import('../stages/verify/index.ts');
   const { verifyCorpus, REPORT_FILE } = await import('../stages/verify/corpus.ts');
+  const { readLimitsFrom } = await import('../util/inside.ts');
   const executor = await createExecutor(ctx.config.verify);
   try {
     const report = await verifyCorpus({
@@ -78,6 +79,7 @@ async function verifyCorpusCommand(options: VerifyOptions, corpus: string): Prom
       memoryLimitMb: ctx.config.verify.limits.memory_limit_mb,
       scope: options.scope,
       concurrency: options.concurrency ?? ctx.concurrency,
+      limits: readLimitsFrom(ctx.config.corpus.limits),
       signal: ctx.signal,
       onTask: (task, drift) => ctx.logger.info(`${task}: drift ${drift.kind}`),
     });

@@ -1,8 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '../errors.ts';
+import { Rejection, UserError } from '../errors.ts';
 import type { TaskVerdict } from '../stages/verify/schema.ts';
+import {
+  type CorpusReadLimits,
+  checkInside,
+  defaultReadLimits,
+  listInside,
+  readJsonInside,
+} from '../util/inside.ts';
 import { compareText } from '../util/order.ts';
 
 /** One task folder ready to release, whichever corpus it came from. */
@@ -34,15 +40,39 @@ export const questionEntrySchema = z.looseObject({
   lastUpdated: z.string().nullable().optional(),
 });
 
+/** A task of a corpus left out of the release, and why (stable snake_case reason). */
+export interface ReleaseRejection {
+  task: string;
+  reason: string;
+  detail: string;
+}
+
+/** The data file formats a task may name in save_file_type (never a path of its own). */
+export const saveFileTypes = ['csv', 'sqlite', 'parquet'] as const;
+
 /**
- * Published all_metadata.json files may hold NaN; read them leniently. Only bare tokens are
- * repaired: a title such as "Infinity War" keeps its words (strings are matched and kept).
+ * A task's verify/all_metadata.json, read with the one lenient reader (published files hold
+ * bare NaN) and only when it is a regular file inside the task folder, under the cap.
  */
-export function parseLenientJson(text: string): unknown {
-  const repaired = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (token) =>
-    token.startsWith('"') ? token : 'null',
+export async function readTaskMetadata(dir: string, limits: CorpusReadLimits): Promise<unknown> {
+  const read = await readJsonInside(dir, 'verify/all_metadata.json', limits.maxMetadataBytes);
+  if (read.ok) return read.value;
+  const invalid = read.reason === 'missing' || read.reason === 'not_json' || read.reason === 'too_deep';
+  throw new Rejection(
+    invalid ? 'invalid_metadata' : 'unsafe_file',
+    `verify/all_metadata.json: ${read.reason}: ${read.detail}`,
   );
-  return JSON.parse(repaired);
+}
+
+/** Every file of source/ and verify/ must be a regular file inside the task, under the cap. */
+async function checkTaskFiles(dir: string, limits: CorpusReadLimits): Promise<void> {
+  for (const part of ['source', 'verify']) {
+    const listed = await listInside(dir, part, limits.maxFileBytes);
+    // A missing folder is told by the files release needs (requireTables, metadata).
+    if (!listed.ok && listed.reason !== 'missing') {
+      throw new Rejection('unsafe_file', `${part}/: ${listed.reason}: ${listed.detail}`);
+    }
+  }
 }
 
 const allMetadataSchema = z.looseObject({
@@ -70,25 +100,72 @@ export function familyOf(taskFolder: string): 'class' | 'reg' | 'ts' {
   throw new UserError(`task folder ${taskFolder} does not end in _class, _reg or _ts`);
 }
 
-/** Reads a task's metadata (dates, licenses) from its verify/all_metadata.json. */
+const saveFileTypeSchema = z.looseObject({
+  question: z.looseObject({ save_file_type: z.enum(saveFileTypes).optional() }).optional(),
+});
+
+/**
+ * Reads a task's metadata (dates, licenses) from its verify/all_metadata.json. Throws a
+ * Rejection when the folder is unsafe (links, special or oversized files) or invalid.
+ */
 export async function describeTaskFolder(
   dir: string,
   entry: Record<string, unknown>,
   verdict: TaskVerdict | null,
   environment: Record<string, unknown> | null = null,
+  limits: CorpusReadLimits = defaultReadLimits(),
+  /** Reject a task lacking the tables release reads (third-party corpora; ours have them). */
+  requireTables = false,
 ): Promise<ReleaseTask> {
-  const parsedEntry = questionEntrySchema.parse(entry);
-  const task = parsedEntry.file_path;
-  const metadata = allMetadataSchema.parse(
-    parseLenientJson(await readFile(join(dir, 'verify', 'all_metadata.json'), 'utf8')),
-  );
+  const parsedEntry = questionEntrySchema.safeParse(entry);
+  if (!parsedEntry.success) {
+    const issue = parsedEntry.error.issues[0];
+    throw new Rejection(
+      'invalid_entry',
+      `question_list.json entry: ${issue?.path.join('.')}: ${issue?.message}`,
+    );
+  }
+  const task = parsedEntry.data.file_path;
+  await checkTaskFiles(dir, limits);
+  const json = await readTaskMetadata(dir, limits);
+  const format = saveFileTypeSchema.safeParse(json);
+  if (!format.success) {
+    throw new Rejection(
+      'invalid_metadata',
+      `verify/all_metadata.json question.save_file_type: must be one of ${saveFileTypes.join(', ')}`,
+    );
+  }
+  // The tables release reads (decontamination): their absence rejects the task, not the release.
+  const family = familyOf(task);
+  const stems =
+    family === 'ts'
+      ? ['train.csv']
+      : ['train_v2', 'val_v2'].map((s) => `${s}.${format.data.question?.save_file_type ?? 'csv'}`);
+  for (const name of requireTables ? stems : []) {
+    const checked = await checkInside(dir, `source/${name}`, limits.maxFileBytes);
+    if (!checked.ok) {
+      throw new Rejection(
+        checked.reason === 'missing' ? 'missing_file' : 'unsafe_file',
+        `source/${name}: ${checked.reason}: ${checked.detail}`,
+      );
+    }
+  }
+  const parsedMetadata = allMetadataSchema.safeParse(json);
+  if (!parsedMetadata.success) {
+    const issue = parsedMetadata.error.issues[0];
+    throw new Rejection(
+      'invalid_metadata',
+      `verify/all_metadata.json ${issue?.path.join('.')}: ${issue?.message}`,
+    );
+  }
+  const metadata = parsedMetadata.data;
   return {
     task,
     dataset: task.slice(0, task.lastIndexOf('_')),
-    family: familyOf(task),
+    family,
     dir,
     entry,
-    lastUpdated: metadata.data_info?.lastUpdated ?? parsedEntry.lastUpdated ?? null,
+    lastUpdated: metadata.data_info?.lastUpdated ?? parsedEntry.data.lastUpdated ?? null,
     licenseIds: (metadata.meta_data?.licenses ?? []).map((l) => l.name),
     licenseName: metadata.data_info?.licenseName,
     title: metadata.meta_data?.title ?? metadata.data_info?.title ?? task,
@@ -97,21 +174,36 @@ export async function describeTaskFolder(
   };
 }
 
-/** Tasks of a corpus in the published layout (question_list.json + databases/). */
-export async function collectCorpusTasks(corpusDir: string): Promise<ReleaseTask[]> {
-  let entries: unknown;
-  try {
-    entries = JSON.parse(await readFile(join(corpusDir, 'question_list.json'), 'utf8'));
-  } catch {
+/**
+ * Tasks of a corpus in the published layout (question_list.json + databases/). A task whose
+ * entry, metadata or files are bad is rejected with a reason; the rest of the corpus goes on.
+ */
+export async function collectCorpusTasks(
+  corpusDir: string,
+  limits: CorpusReadLimits = defaultReadLimits(),
+): Promise<{ tasks: ReleaseTask[]; rejected: ReleaseRejection[] }> {
+  const read = await readJsonInside(corpusDir, 'question_list.json', limits.maxMetadataBytes);
+  const list = read.ok ? z.array(z.record(z.string(), z.unknown())).safeParse(read.value) : null;
+  if (!list?.success) {
     throw new UserError(
-      `${corpusDir}: no readable question_list.json; pass a folder in the published DARE-bench layout`,
+      `${corpusDir}: no readable question_list.json (${read.ok ? 'not a list of entries' : `${read.reason}: ${read.detail}`}); pass a folder in the published DARE-bench layout`,
     );
   }
-  const list = z.array(z.record(z.string(), z.unknown())).parse(entries);
   const tasks: ReleaseTask[] = [];
-  for (const entry of list) {
-    const { file_path } = questionEntrySchema.parse(entry);
-    tasks.push(await describeTaskFolder(join(corpusDir, 'databases', file_path), entry, null));
+  const rejected: ReleaseRejection[] = [];
+  for (const [index, entry] of list.data.entries()) {
+    const name = typeof entry.file_path === 'string' ? entry.file_path : `entry ${index}`;
+    try {
+      const parsed = questionEntrySchema.safeParse(entry);
+      const dir = join(corpusDir, 'databases', parsed.success ? parsed.data.file_path : '');
+      tasks.push(await describeTaskFolder(dir, entry, null, null, limits, true));
+    } catch (error) {
+      if (!(error instanceof Rejection)) throw error;
+      rejected.push({ task: name, reason: error.reason, detail: error.message });
+    }
   }
-  return tasks.sort((a, b) => compareText(a.task, b.task));
+  return {
+    tasks: tasks.sort((a, b) => compareText(a.task, b.task)),
+    rejected: rejected.sort((a, b) => compareText(a.task, b.task)),
+  };
 }

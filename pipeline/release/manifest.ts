@@ -18,6 +18,8 @@ export interface Manifest {
     open_license: Record<'train' | 'eval', number>;
   };
   tasks: { task: string; split: 'train' | 'eval'; license: string; open_license: boolean }[];
+  /** `release --corpus`: tasks of the corpus left out, with a stable reason (absent when none). */
+  rejected?: { task: string; reason: string; detail: string }[];
   /** Path relative to the release folder -> sha256; every file but manifest.json itself. */
   files: Record<string, string>;
 }

@@ -1,12 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
+import { Rejection } from '../errors.ts';
 import type { DatasetId } from '../ids.ts';
 import { asTaskId } from '../ids.ts';
 import { QUESTION_ENTRY_FILE } from '../stages/build/write-task.ts';
 import { verdictSchema } from '../stages/verify/schema.ts';
 import type { StageName } from '../store/paths.ts';
 import { datasetsOkAt, readStatus } from '../store/status.ts';
+import { readLimitsFrom } from '../util/inside.ts';
 import { compareText } from '../util/order.ts';
 import { describeTaskFolder, type ReleaseTask } from './collect.ts';
 
@@ -33,7 +35,13 @@ export async function collectProcessedTasks(ctx: Context): Promise<ReleaseTask[]
         string,
         unknown
       >;
-      tasks.push(await describeTaskFolder(dir, entry, taskVerdict, verdict.environment));
+      try {
+        const limits = readLimitsFrom(ctx.config.corpus.limits);
+        tasks.push(await describeTaskFolder(dir, entry, taskVerdict, verdict.environment, limits));
+      } catch (error) {
+        if (!(error instanceof Rejection)) throw error;
+        ctx.logger.warn(`release: ${taskVerdict.task} left out: rejected(${error.reason}): ${error.message}`);
+      }
     }
   }
   return tasks.sort((a, b) => compareText(a.task, b.task));

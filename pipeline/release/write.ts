@@ -1,4 +1,4 @@
-import { cp, mkdir, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { UserError } from '../errors.ts';
@@ -8,13 +8,15 @@ import { hashValue, sha256File } from '../util/hash.ts';
 import { compareText } from '../util/order.ts';
 import { CODE_VERSION } from '../version.ts';
 import { datasetCard, licenseDistribution } from './card.ts';
-import type { ReleaseTask } from './collect.ts';
+import type { ReleaseRejection, ReleaseTask } from './collect.ts';
+import { copyTaskPart } from './copy.ts';
 import { croissant } from './croissant.ts';
 import { listFiles, type TaskRow, taskRows, toJsonl, writeParquet } from './exports.ts';
-import { sharedTrainValRows, tableFingerprint } from './fingerprint.ts';
+import { tableFingerprint } from './fingerprint.ts';
 import { groupNearDuplicates } from './groups.ts';
 import { loadLicenseTable } from './licenses.ts';
 import type { Manifest } from './manifest.ts';
+import { readableTasks } from './readable.ts';
 import { planSplit } from './split.ts';
 
 const taskTypeNames = { class: 'classification', reg: 'regression', ts: 'time_series' } as const;
@@ -23,6 +25,8 @@ type Split = 'train' | 'eval';
 export interface ReleaseOptions {
   version: string;
   force?: boolean;
+  /** Corpus tasks left out, and why: listed in manifest.json when there are any. */
+  rejected?: readonly ReleaseRejection[];
 }
 
 export interface ReleaseResult {
@@ -33,7 +37,7 @@ export interface ReleaseResult {
 /** Writes splits/<version>/ from released tasks; the same inputs give byte-identical folders. */
 export async function writeRelease(
   ctx: Context,
-  tasks: readonly ReleaseTask[],
+  candidates: readonly ReleaseTask[],
   options: ReleaseOptions,
 ): Promise<ReleaseResult> {
   const settings = ctx.config.release;
@@ -43,6 +47,12 @@ export async function writeRelease(
       `release ${options.version} already exists at ${dir}; pick a new --version, or pass --force to rewrite it`,
     );
   }
+  const readable = await readableTasks(candidates, () => ctx.duckdb(), settings.sketch_size);
+  const { tasks, sharedRows } = readable;
+  const rejected = [...(options.rejected ?? []), ...readable.rejected].sort((a, b) =>
+    compareText(a.task, b.task),
+  );
+  for (const r of readable.rejected) ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
   const licenses = await loadLicenseTable(join(ctx.cwd, settings.license_table));
   const license = new Map(tasks.map((t) => [t.task, licenses.forDataset(t.licenseIds, t.licenseName)]));
   const isOpen = (task: string) => {
@@ -58,7 +68,10 @@ export async function writeRelease(
   for (const t of tasks) if (!firstTaskOf.has(t.dataset)) firstTaskOf.set(t.dataset, t);
   const fingerprints = [];
   for (const t of firstTaskOf.values())
-    fingerprints.push(await tableFingerprint(t, () => ctx.duckdb(), settings.sketch_size));
+    fingerprints.push(
+      readable.fingerprints.get(t.task) ??
+        (await tableFingerprint(t, () => ctx.duckdb(), settings.sketch_size)),
+    );
   const { groupOf, links } = groupNearDuplicates(
     fingerprints,
     settings.sketch_size,
@@ -75,11 +88,6 @@ export async function writeRelease(
     settings.eval_pinned,
   );
   const splitOf = (t: ReleaseTask): Split => (plan.eval.includes(t.dataset) ? 'eval' : 'train');
-  const sharedRows: Record<string, number> = {};
-  for (const t of tasks) {
-    const n = await sharedTrainValRows(t, () => ctx.duckdb());
-    if (n > 0) sharedRows[t.task] = n;
-  }
 
   // A release killed mid-swap leaves a temp folder beside it; releases run one at a time.
   await sweepTempFiles(ctx.paths.splits, false);
@@ -92,7 +100,7 @@ export async function writeRelease(
       // Only source/ and verify/ are the published layout; build bookkeeping stays behind.
       for (const t of inSplit) {
         for (const part of ['source', 'verify']) {
-          await cp(join(t.dir, part), join(temp, split, 'databases', t.task, part), { recursive: true });
+          await copyTaskPart(join(t.dir, part), join(temp, split, 'databases', t.task, part));
         }
       }
       await writeFileAtomic(
@@ -170,6 +178,7 @@ export async function writeRelease(
     );
     manifest = {
       ...draft,
+      ...(rejected.length > 0 ? { rejected } : {}),
       files: Object.fromEntries((await describeFiles(temp)).map((f) => [f.path, f.sha256])),
     };
     await writeFileAtomic(join(temp, 'manifest.json'), formatJson(manifest));

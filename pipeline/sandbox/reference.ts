@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { defaultReadLimits, readInside, readJsonInside } from '../util/inside.ts';
 import { decodeFile, type Executor, encodeFile } from './contract.ts';
 import { REFERENCE_SCRIPT } from './isolation.ts';
 
@@ -29,7 +30,8 @@ export type ReferenceOutcome =
         | Exclude<z.infer<typeof statusFileSchema>['status'], 'ok'>
         | 'timeout'
         | 'crashed'
-        | 'sandbox_error';
+        | 'sandbox_error'
+        | 'unsafe_input';
       detail: string;
     };
 
@@ -39,6 +41,8 @@ export interface ReferenceRunOptions {
   /** Parameters to use instead of the task's verify/all_metadata.json question. */
   params?: ReferenceParams;
   signal?: AbortSignal;
+  /** Largest input file shipped to the sandbox (corpus.limits.max_file_mb). */
+  maxInputBytes?: number;
 }
 
 const STATUS_FILE = 'reference_status.json';
@@ -48,9 +52,13 @@ let scriptSource: Promise<string> | undefined;
 /** Reads a task's reference parameters from verify/all_metadata.json (its "question"). */
 export async function readReferenceParams(taskDir: string): Promise<ReferenceParams> {
   const path = join(taskDir, 'verify', 'all_metadata.json');
-  const metadata = z
-    .object({ question: z.record(z.string(), z.unknown()) })
-    .safeParse(JSON.parse(await readFile(path, 'utf8')));
+  const read = await readJsonInside(
+    taskDir,
+    'verify/all_metadata.json',
+    defaultReadLimits().maxMetadataBytes,
+  );
+  if (!read.ok) throw new Error(`${path}: ${read.reason}: ${read.detail}`);
+  const metadata = z.object({ question: z.record(z.string(), z.unknown()) }).safeParse(read.value);
   if (!metadata.success) throw new Error(`${path}: no "question" object; is this a DARE task folder?`);
   const params = referenceParamsSchema.safeParse(metadata.data.question);
   if (!params.success) {
@@ -72,8 +80,18 @@ export async function runReferenceSolution(
   const params = options.params ?? (await readReferenceParams(taskDir));
   const format = params.save_file_type;
   const files: Record<string, string> = { 'params.json': encodeFile(JSON.stringify(params)) };
+  // Only regular files inside the task folder are shipped: a linked input (a host file) or a
+  // FIFO is refused, a missing one is the task's fault, never an exception.
+  const maxInputBytes = options.maxInputBytes ?? defaultReadLimits().maxFileBytes;
   for (const name of [`train_v1_no_err.${format}`, `val_v1.${format}`]) {
-    files[name] = encodeFile(await readFile(join(taskDir, 'source', name)));
+    const read = await readInside(taskDir, `source/${name}`, maxInputBytes);
+    if (!read.ok) {
+      return {
+        status: read.reason === 'missing' ? 'missing_input' : 'unsafe_input',
+        detail: `source/${name}: ${read.reason}: ${read.detail}`,
+      };
+    }
+    files[name] = encodeFile(read.bytes);
   }
   scriptSource ??= readFile(REFERENCE_SCRIPT, 'utf8');
   const response = await executor.runCode(

@@ -6,7 +6,6 @@ export interface Pair {
   readonly truthRow: number;
   readonly predictionRow: number;
 }
-export type Alignment = { ok: true; pairs: Pair[] } | { ok: false; reason: Reason; detail: string };
 
 /**
  * The columns rows are matched on, as the benchmark does: time series CF by every
@@ -38,11 +37,22 @@ function describeKey(frame: Frame, idColumns: readonly string[], row: number): s
   return idColumns.map((c) => `${c}=${String(frame.byName.get(c)?.values[row] ?? 'NA')}`).join(', ');
 }
 
+/** What the published evaluator tolerates and we score as it does, with a warning. */
+export interface AlignmentWarning {
+  readonly code: 'extra_rows_ignored' | 'duplicate_ids_scored';
+  readonly detail: string;
+}
+export type Alignment =
+  | { ok: true; pairs: Pair[]; warnings: AlignmentWarning[] }
+  | { ok: false; reason: Reason; detail: string };
+
 /**
- * Inner join of the ground truth with the prediction on the id columns. Stricter than a
- * bare inner join in the way the published evaluation.py is (sorted row_ids must equal):
- * duplicate ids and ids unknown to the ground truth fail as well as missing ones (checked
- * after them, so a wrong time format reads as unmatched ground-truth rows).
+ * The published evaluator's alignment: `ground_truth.merge(prediction, on=ids, how="inner")`
+ * (rows in ground-truth order, each matched by every prediction row with its id, in file
+ * order), then 0 unless the join has exactly as many rows as the ground truth. So prediction
+ * rows with unknown ids are ignored, and a duplicated id that stands in for a missing one
+ * still scores; both are warned about. The join stops growing past the ground truth's length
+ * (it scores 0 then), so duplicate ids cannot blow it up.
  */
 export function alignRows(truth: Frame, prediction: Frame, idColumns: readonly string[]): Alignment {
   const absent = idColumns.filter((c) => !prediction.byName.has(c));
@@ -64,45 +74,57 @@ export function alignRows(truth: Frame, prediction: Frame, idColumns: readonly s
       };
     }
   }
-  const predictionRows = new Map<string, number>();
+  const predictionRows = new Map<string, number[]>();
+  let firstDuplicate: number | undefined;
   for (let row = 0; row < prediction.rowCount; row += 1) {
     const key = rowKey(prediction, idColumns, row);
-    const first = predictionRows.get(key);
-    if (first !== undefined) {
-      return {
-        ok: false,
-        reason: 'duplicate_ids',
-        detail: `data rows ${first + 1} and ${row + 1} both have ${describeKey(prediction, idColumns, row)}`,
-      };
-    }
-    predictionRows.set(key, row);
+    const rows = predictionRows.get(key);
+    if (rows) {
+      rows.push(row);
+      firstDuplicate ??= row;
+    } else predictionRows.set(key, [row]);
   }
   const truthKeys = new Set<string>();
   const pairs: Pair[] = [];
-  const unmatched: number[] = [];
+  let joined = 0;
+  let firstUnmatched: number | undefined;
   for (let row = 0; row < truth.rowCount; row += 1) {
     const key = rowKey(truth, idColumns, row);
     truthKeys.add(key);
-    const predictionRow = predictionRows.get(key);
-    if (predictionRow === undefined) unmatched.push(row);
-    else pairs.push({ truthRow: row, predictionRow });
+    const matches = predictionRows.get(key) ?? [];
+    if (matches.length === 0) firstUnmatched ??= row;
+    joined += matches.length;
+    if (joined <= truth.rowCount)
+      for (const predictionRow of matches) pairs.push({ truthRow: row, predictionRow });
   }
-  const [firstUnmatched] = unmatched;
-  if (firstUnmatched !== undefined) {
+  if (joined !== truth.rowCount) {
+    const duplicated = firstDuplicate !== undefined && joined > truth.rowCount;
+    const missing =
+      firstUnmatched === undefined
+        ? ''
+        : `, first ground-truth row without a prediction ${describeKey(truth, idColumns, firstUnmatched)}`;
     return {
       ok: false,
-      reason: 'row_count_mismatch',
-      detail: `${pairs.length} of ${truth.rowCount} ground-truth rows matched, first missing ${describeKey(truth, idColumns, firstUnmatched)}`,
+      reason: duplicated ? 'duplicate_ids' : 'row_count_mismatch',
+      detail: duplicated
+        ? `the join on ${idColumns.join(', ')} has more rows than the ${truth.rowCount} ground-truth rows: data row ${(firstDuplicate ?? 0) + 1} repeats ${describeKey(prediction, idColumns, firstDuplicate ?? 0)}`
+        : `the join on ${idColumns.join(', ')} has ${joined} rows, the ground truth ${truth.rowCount}${missing}`,
     };
   }
-  const extra = [...predictionRows].filter(([key]) => !truthKeys.has(key)).map(([, row]) => row);
+  const warnings: AlignmentWarning[] = [];
+  const extra = [...predictionRows].filter(([key]) => !truthKeys.has(key)).flatMap(([, rows]) => rows);
   const [firstExtra] = extra;
   if (firstExtra !== undefined) {
-    return {
-      ok: false,
-      reason: 'extra_rows',
-      detail: `${extra.length} prediction rows match no ground-truth row, first ${describeKey(prediction, idColumns, firstExtra)}`,
-    };
+    warnings.push({
+      code: 'extra_rows_ignored',
+      detail: `${extra.length} prediction rows match no ground-truth row and are ignored, first ${describeKey(prediction, idColumns, firstExtra)}`,
+    });
   }
-  return { ok: true, pairs };
+  if (firstDuplicate !== undefined) {
+    warnings.push({
+      code: 'duplicate_ids_scored',
+      detail: `data row ${firstDuplicate + 1} repeats ${describeKey(prediction, idColumns, firstDuplicate)}; the published evaluator scores every joined row${firstUnmatched === undefined ? '' : `, while ${describeKey(truth, idColumns, firstUnmatched)} has no prediction`}`,
+    });
+  }
+  return { ok: true, pairs, warnings };
 }

@@ -1,7 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { errorMessage, UserError } from '../errors.ts';
+import { UserError } from '../errors.ts';
+import { type CorpusReadLimits, defaultReadLimits, readJsonInside } from '../util/inside.ts';
 import { families, type ScoreReport, type TaskScore, type Variant, type VariantChoice } from './report.ts';
 import { summarise } from './summary.ts';
 import { scoreTask } from './task.ts';
@@ -20,6 +21,8 @@ export interface ScoreOptions {
   predictions: string;
   variant: VariantChoice;
   rlReward?: boolean;
+  /** Size caps (the config's corpus.limits); the defaults when left out. */
+  limits?: CorpusReadLimits;
 }
 
 const questionListSchema = z.array(
@@ -39,21 +42,20 @@ async function isDirectory(path: string): Promise<boolean> {
   );
 }
 
-async function readQuestionList(corpus: string) {
+async function readQuestionList(corpus: string, limits: CorpusReadLimits) {
   const path = join(corpus, 'question_list.json');
-  const text = await readFile(path, 'utf8').catch(() => null);
-  if (text === null) {
+  const read = await readJsonInside(corpus, 'question_list.json', limits.maxMetadataBytes);
+  if (!read.ok && read.reason === 'missing') {
     throw new UserError(
       `--corpus ${corpus}: no question_list.json there. Point --corpus at a folder holding question_list.json and databases/ (the published DARE-bench layout, e.g. a release's eval/ folder).`,
     );
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${path}: not valid JSON (${errorMessage(error)}); regenerate it or fix the file.`);
+  if (!read.ok) {
+    throw new UserError(
+      `${path}: cannot be read (${read.reason}: ${read.detail}); regenerate it or fix the file.`,
+    );
   }
-  const parsed = questionListSchema.safeParse(json);
+  const parsed = questionListSchema.safeParse(read.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UserError(
@@ -85,7 +87,8 @@ export async function scoreCorpus(options: ScoreOptions): Promise<ScoreReport> {
       `--predictions ${predictions}: not a folder. Give the folder holding one <task-folder>/prediction.csv per task (see --help).`,
     );
   }
-  const questions = await readQuestionList(corpus);
+  const limits = options.limits ?? defaultReadLimits();
+  const questions = await readQuestionList(corpus, limits);
   const databases = join(corpus, 'databases');
   if (!(await isDirectory(databases))) {
     throw new UserError(
@@ -102,13 +105,14 @@ export async function scoreCorpus(options: ScoreOptions): Promise<ScoreReport> {
       const label = predictionLabel(entry.file_path, taskVariant, variant);
       tasks.push(
         await scoreTask({
-          taskDir: join(databases, entry.file_path),
+          corpus,
           task: entry.file_path,
           family: entry.task,
           variant: taskVariant,
-          predictionFile: join(predictions, ...label.split('/')),
+          predictions,
           predictionLabel: label,
           rlReward: options.rlReward ?? false,
+          limits,
         }),
       );
     }

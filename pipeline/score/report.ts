@@ -37,12 +37,13 @@ export function columnFor(family: Family, variant: Variant): ScoreColumn {
 
 export const reasonCodes = [
   'missing_prediction',
+  'prediction_refused',
+  'prediction_too_large',
   'empty_file',
   'malformed_csv',
   'missing_id_columns',
   'id_type_mismatch',
   'duplicate_ids',
-  'extra_rows',
   'row_count_mismatch',
   'missing_target_column',
   'non_numeric_values',
@@ -57,6 +58,7 @@ export const reasonCodes = [
   'reference_missing',
   'ground_truth_missing',
   'ground_truth_invalid',
+  'corpus_file_refused',
 ] as const;
 export type Reason = (typeof reasonCodes)[number];
 
@@ -67,13 +69,15 @@ export type Reason = (typeof reasonCodes)[number];
 export const reasonDescriptions: Record<Reason, string> = {
   // the prediction file as a whole (the task scores 0)
   missing_prediction: 'no prediction.csv where expected',
+  prediction_refused:
+    'prediction.csv (or its task folder) is a symbolic link, a FIFO, a device or a folder: only regular files inside the predictions folder are read',
+  prediction_too_large: 'prediction.csv is over the size cap (corpus.limits.max_prediction_mb)',
   empty_file: 'prediction.csv is empty (no header row)',
   malformed_csv: 'a row has more fields than the header',
   missing_id_columns:
     'prediction.csv lacks a column the rows are matched on (row_id; time series CF: time and entity columns)',
   id_type_mismatch: 'an id column holds text where the ground truth has numbers, or the reverse',
-  duplicate_ids: 'two prediction rows share the same id',
-  extra_rows: 'prediction rows whose id is not in the ground truth',
+  duplicate_ids: 'repeated prediction ids make the join on the ids longer than the ground truth',
   row_count_mismatch: 'ground-truth rows without a prediction (the join is shorter than the ground truth)',
   // one target column (that target scores 0; the task score is the mean over targets)
   missing_target_column: 'prediction.csv lacks a target column',
@@ -91,7 +95,18 @@ export const reasonDescriptions: Record<Reason, string> = {
     'verify/simulated_pred_local.csv is missing: run the reference solution (verify stage) first',
   ground_truth_missing: 'the ground-truth file is missing from verify/',
   ground_truth_invalid: 'the ground-truth file is empty, malformed or lacks its id or target columns',
+  corpus_file_refused:
+    'a corpus file is a symbolic link, a special file or over the size cap: it is never read',
 };
+
+/** What the published evaluator tolerates, scored as it does and reported (stable codes). */
+export const warningCodes = ['extra_rows_ignored', 'duplicate_ids_scored'] as const;
+export const warningDescriptions: Record<(typeof warningCodes)[number], string> = {
+  extra_rows_ignored: 'prediction rows whose id is not in the ground truth are ignored (inner join)',
+  duplicate_ids_scored:
+    "a repeated id stood in for a missing one and the join still had the ground truth's length, so it scored",
+};
+export const taskWarningSchema = z.strictObject({ code: z.enum(warningCodes), detail: z.string() });
 
 export const targetScoreSchema = z.strictObject({
   target: z.string(),
@@ -120,6 +135,8 @@ export const taskScoreSchema = z.strictObject({
   /** The file-level failure, else the first failing target's (detail prefixed with its name). */
   reason: z.enum(reasonCodes).nullable(),
   detail: z.string().nullable(),
+  /** Tolerated by the published evaluator (and so scored), but worth fixing. */
+  warnings: z.array(taskWarningSchema),
   targets: z.array(targetScoreSchema),
 });
 export type TaskScore = z.infer<typeof taskScoreSchema>;

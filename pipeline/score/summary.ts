@@ -7,6 +7,8 @@ import {
   type ScoreReport,
   scoreColumns,
   type TaskScore,
+  warningCodes,
+  warningDescriptions,
 } from './report.ts';
 
 function meanOrNull(values: readonly number[]): number | null {
@@ -84,6 +86,12 @@ export function formatTable(report: ScoreReport): string {
     return where.length > 0 ? [`  ${reason} (${where.join(', ')}): ${reasonDescriptions[reason]}`] : [];
   });
   if (reasonLines.length > 0) lines.push('', 'reasons (tasks):', ...reasonLines);
+  // Scored as the published evaluator scores them, but worth fixing before publishing numbers.
+  const warningLines = warningCodes.flatMap((code) => {
+    const count = report.tasks.filter((t) => t.warnings.some((w) => w.code === code)).length;
+    return count > 0 ? [`  ${code} (${count}): ${warningDescriptions[code]}`] : [];
+  });
+  if (warningLines.length > 0) lines.push('', 'warnings (tasks, scored anyway):', ...warningLines);
   if (report.unmatched_prediction_folders.length > 0) {
     lines.push('', `prediction folders matching no task: ${report.unmatched_prediction_folders.join(', ')}`);
   }

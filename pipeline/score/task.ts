@@ -1,4 +1,5 @@
-import { alignRows } from './align.ts';
+import { type CorpusReadLimits, readTextInside } from '../util/inside.ts';
+import { type AlignmentWarning, alignRows } from './align.ts';
 import { parseFrame } from './frame.ts';
 import { metricFor, scoreTarget } from './metrics.ts';
 import { mean } from './numeric.ts';
@@ -11,18 +12,34 @@ import {
   type TaskScore,
   type Variant,
 } from './report.ts';
-import { loadTruth, readText } from './truth.ts';
+import { loadTruth } from './truth.ts';
 
 export interface TaskInput {
-  /** The task folder: `<corpus>/databases/<task>`. */
-  taskDir: string;
+  /** The corpus folder: the task is `<corpus>/databases/<task>`. */
+  corpus: string;
   task: string;
   family: Family;
   variant: Variant;
-  /** Absolute path of the prediction file, and the same relative to the predictions folder. */
-  predictionFile: string;
+  /** The predictions folder, and the prediction file relative to it (`<task>/prediction.csv`). */
+  predictions: string;
   predictionLabel: string;
   rlReward: boolean;
+  limits: CorpusReadLimits;
+}
+
+type PredictionRead = { exists: false } | { exists: true; text: string } | { exists: true; failure: Failure };
+
+/** The prediction file, read only when it is a regular file inside the predictions folder. */
+async function readPrediction(input: TaskInput): Promise<PredictionRead> {
+  const read = await readTextInside(
+    input.predictions,
+    input.predictionLabel,
+    input.limits.maxPredictionBytes,
+  );
+  if (read.ok) return { exists: true, text: read.text };
+  if (read.reason === 'missing') return { exists: false };
+  const reason: Reason = read.reason === 'too_large' ? 'prediction_too_large' : 'prediction_refused';
+  return { exists: true, failure: { reason, detail: `${read.reason}: ${read.detail}` } };
 }
 
 /** The paper's RL reward: IF 1.1 on a full match, else 0.1 for trying; predictive 0.1 + metric. */
@@ -46,10 +63,14 @@ export async function scoreTask(input: TaskInput): Promise<TaskScore> {
     metric,
     prediction: input.predictionLabel,
   };
-  const predictionText = await readText(input.predictionFile);
-  const predictionExists = predictionText !== null;
+  const prediction = await readPrediction(input);
+  const predictionExists = prediction.exists;
 
-  const truth = await loadTruth(input.taskDir, family, variant);
+  const truth = await loadTruth(
+    { corpus: input.corpus, task: input.task, limits: input.limits },
+    family,
+    variant,
+  );
   if (!truth.ok) {
     return {
       ...base,
@@ -59,10 +80,15 @@ export async function scoreTask(input: TaskInput): Promise<TaskScore> {
       prediction_exists: predictionExists,
       reason: truth.reason,
       detail: truth.detail,
+      warnings: [],
       targets: [],
     };
   }
-  const scored = (targets: TargetScore[], failure: Failure | null): TaskScore => {
+  const scored = (
+    targets: TargetScore[],
+    failure: Failure | null,
+    warnings: readonly AlignmentWarning[] = [],
+  ): TaskScore => {
     const score = mean(targets.map((t) => t.score));
     const failedTarget = targets.find((t) => t.reason !== null);
     const firstFailure: Failure | null =
@@ -78,6 +104,7 @@ export async function scoreTask(input: TaskInput): Promise<TaskScore> {
       prediction_exists: predictionExists,
       reason: firstFailure?.reason ?? null,
       detail: firstFailure?.detail ?? null,
+      warnings: warnings.map(({ code, detail }) => ({ code, detail })),
       targets,
     };
   };
@@ -87,17 +114,18 @@ export async function scoreTask(input: TaskInput): Promise<TaskScore> {
       { reason, detail },
     );
 
-  if (predictionText === null)
+  if (!prediction.exists)
     return allZero({ reason: 'missing_prediction', detail: `no file at ${input.predictionLabel}` });
-  const parsed = parseFrame(predictionText);
+  if ('failure' in prediction) return allZero(prediction.failure);
+  const parsed = parseFrame(prediction.text);
   if (!parsed.ok) return allZero(parsed);
-  const prediction = parsed.frame;
-  const alignment = alignRows(truth.frame, prediction, truth.idColumns);
+  const frame = parsed.frame;
+  const alignment = alignRows(truth.frame, frame, truth.idColumns);
   if (!alignment.ok) return allZero(alignment);
 
   const targets = truth.targets.map((target): TargetScore => {
     const truthColumn = truth.frame.byName.get(target);
-    const predictionColumn = prediction.byName.get(target);
+    const predictionColumn = frame.byName.get(target);
     if (!truthColumn || !predictionColumn) {
       return {
         target,
@@ -109,5 +137,5 @@ export async function scoreTask(input: TaskInput): Promise<TaskScore> {
     }
     return { target, ...scoreTarget(metric, truthColumn, predictionColumn, alignment.pairs) };
   });
-  return scored(targets, null);
+  return scored(targets, null, alignment.warnings);
 }

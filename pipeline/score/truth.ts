@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { type CorpusReadLimits, readJsonInside, readTextInside } from '../util/inside.ts';
 import { idColumnsFor } from './align.ts';
 import { type Frame, parseFrame } from './frame.ts';
 import type { Family, Reason, Variant } from './report.ts';
@@ -20,45 +19,53 @@ export function truthFileName(family: Family, variant: Variant): string {
   return variant === 'v1' ? 'simulated_pred_local.csv' : 'ground_truth.csv';
 }
 
-/** File text, or null when there is no readable file at the path. */
-export async function readText(path: string): Promise<string | null> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return null;
-    throw error;
-  }
+export interface TruthSource {
+  /** The corpus folder (trusted: given by the user); everything below it is checked. */
+  corpus: string;
+  task: string;
+  limits: CorpusReadLimits;
 }
 
-async function readTargets(taskDir: string): Promise<string[] | null> {
-  const text = await readText(join(taskDir, 'verify', 'all_metadata.json'));
-  if (text === null) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return null;
+const refused = (failure: { reason: string; detail: string }): Truth => ({
+  ok: false,
+  reason: 'corpus_file_refused',
+  detail: `${failure.reason}: ${failure.detail}`,
+});
+
+type Targets = { ok: true; targets: string[] } | { ok: false; truth: Truth };
+
+async function readTargets(source: TruthSource): Promise<Targets> {
+  const path = `databases/${source.task}/verify/all_metadata.json`;
+  const invalid = (detail: string): Targets => ({
+    ok: false,
+    truth: { ok: false, reason: 'metadata_invalid', detail: `verify/all_metadata.json ${detail}` },
+  });
+  const read = await readJsonInside(source.corpus, path, source.limits.maxMetadataBytes);
+  if (!read.ok) {
+    if (read.reason === 'missing') return invalid('is missing');
+    if (read.reason === 'not_json' || read.reason === 'too_deep')
+      return invalid(`is not JSON: ${read.detail}`);
+    return { ok: false, truth: refused(read) };
   }
-  const parsed = metadataSchema.safeParse(json);
-  if (!parsed.success) return null;
+  const parsed = metadataSchema.safeParse(read.value);
+  if (!parsed.success) return invalid('has no question.target (a string or a list of strings)');
   const { target } = parsed.data.question;
-  return typeof target === 'string' ? [target] : target;
+  return { ok: true, targets: typeof target === 'string' ? [target] : target };
 }
 
 /** Reads the targets (verify/all_metadata.json) and the ground-truth file of one variant. */
-export async function loadTruth(taskDir: string, family: Family, variant: Variant): Promise<Truth> {
-  const targets = await readTargets(taskDir);
-  if (targets === null) {
-    return {
-      ok: false,
-      reason: 'metadata_invalid',
-      detail: 'verify/all_metadata.json is missing, not JSON, or has no question.target',
-    };
-  }
+export async function loadTruth(source: TruthSource, family: Family, variant: Variant): Promise<Truth> {
+  const read = await readTargets(source);
+  if (!read.ok) return read.truth;
+  const { targets } = read;
   const name = truthFileName(family, variant);
-  const text = await readText(join(taskDir, 'verify', name));
-  if (text === null) {
+  const file = await readTextInside(
+    source.corpus,
+    `databases/${source.task}/verify/${name}`,
+    source.limits.maxPredictionBytes,
+  );
+  if (!file.ok && file.reason !== 'missing') return refused(file);
+  if (!file.ok) {
     return family !== 'time_series_analysis' && variant === 'v1'
       ? {
           ok: false,
@@ -67,7 +74,7 @@ export async function loadTruth(taskDir: string, family: Family, variant: Varian
         }
       : { ok: false, reason: 'ground_truth_missing', detail: `verify/${name} is missing` };
   }
-  const parsed = parseFrame(text);
+  const parsed = parseFrame(file.text);
   if (!parsed.ok)
     return { ok: false, reason: 'ground_truth_invalid', detail: `verify/${name}: ${parsed.detail}` };
   const frame = parsed.frame;

@@ -74,7 +74,8 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const ctx = testContext(root, 'release:\n  eval_fraction: 0.2\n');
     const { manifest, dir } = await release(ctx, { corpus: published, version: '1.0.0' });
     await ctx.close();
-    const tasks = await collectCorpusTasks(published);
+    const { tasks, rejected } = await collectCorpusTasks(published);
+    expect(rejected).toEqual([]);
     const splitOf = new Map(manifest.tasks.map((t) => [t.task, t.split]));
     const evalDates = tasks.filter((t) => splitOf.get(t.task) === 'eval').map((t) => t.lastUpdated ?? '');
     const trainDates = tasks.filter((t) => splitOf.get(t.task) === 'train').map((t) => t.lastUpdated ?? '');

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -98,6 +98,37 @@ describe('dare-forge score', () => {
       ['a_class', 'v2', expect.closeTo(1 / 3, 15), expect.closeTo(0.1 + 1 / 3, 15), null],
       ['b_ts', 'v1', 0, 0, 'missing_prediction'],
       ['b_ts', 'v2', 0, 0, 'missing_prediction'],
+    ]);
+  });
+
+  it('caps prediction files with --config corpus.limits and refuses a linked prediction', async () => {
+    const corpus = await testdir(corpusFiles);
+    const big = `row_id,label\n1,x\n2,y\n${'3,z\n'.repeat(150_000)}`;
+    const predictions = await testdir({ 'a_class/prediction.csv': big });
+    await mkdir(join(predictions, 'b_ts'));
+    await symlink(
+      join(corpus, 'databases', 'b_ts', 'verify', 'ground_truth_v2.csv'),
+      join(predictions, 'b_ts', 'prediction.csv'),
+    );
+    const config = join(
+      await testdir({ 'c.yaml': 'corpus:\n  limits:\n    max_prediction_mb: 0.5\n' }),
+      'c.yaml',
+    );
+    const outcome = async (args: string[]) =>
+      scoreReportSchema
+        .parse(JSON.parse(await run(['--corpus', corpus, '--predictions', predictions, '--json', ...args])))
+        .tasks.map((t) => [t.task, t.score, t.reason]);
+    // The default cap (200 MB) reads the 600 kB file: extra rows are ignored, as published.
+    expect(await outcome([])).toEqual([
+      ['a_class', 1, null],
+      ['b_ts', 0, 'prediction_refused'],
+    ]);
+    expect(await run(['--corpus', corpus, '--predictions', predictions])).toMatch(
+      /warnings \(tasks, scored anyway\):\n {2}extra_rows_ignored \(1\): /,
+    );
+    expect(await outcome(['--config', config])).toEqual([
+      ['a_class', 0, 'prediction_too_large'],
+      ['b_ts', 0, 'prediction_refused'],
     ]);
   });
 

@@ -3,6 +3,10 @@
 Reads a JSON job list on stdin: [{"key", "truth", "prediction", "targets", "ids", "metric"}]
 and prints {"key": score}, floats in repr precision (exact round trip). A metric that raises
 scores 0 (the benchmark catches it); reading or merging that raises gives null.
+Alignment restates the published inference evaluator (scripts/utils.py get_final_result_for_eval
+in Snowflake-Labs/dare-bench): inner merge of the ground truth with prediction[ids + targets]
+on the ids, 0 unless the merge has the ground truth's length; so unknown ids are ignored and a
+repeated id can stand in for a missing one.
 """
 import json
 import sys

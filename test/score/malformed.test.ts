@@ -14,8 +14,8 @@ const cases: Record<string, { file: string | null; reason: string }> = {
   ragged: { file: 'row_id,y\n1,1.5\n2,2.5,9\n3,3.5\n4,4.5\n', reason: 'malformed_csv' },
   no_row_id: { file: 'id,y\n1,1.5\n2,2.5\n3,3.5\n4,4.5\n', reason: 'missing_id_columns' },
   text_row_id: { file: 'row_id,y\na,1.5\nb,2.5\nc,3.5\nd,4.5\n', reason: 'id_type_mismatch' },
-  duplicate_row_ids: { file: 'row_id,y\n1,1.5\n1,2.5\n3,3.5\n4,4.5\n', reason: 'duplicate_ids' },
-  extra_rows: { file: `${truth}5,5.5\n6,6.5\n`, reason: 'extra_rows' },
+  // The inner join grows past the ground truth's four rows: 0, as the published evaluator.
+  duplicate_row_ids: { file: 'row_id,y\n1,1.5\n1,2.5\n2,2.5\n3,3.5\n4,4.5\n', reason: 'duplicate_ids' },
   missing_rows: { file: 'row_id,y\n1,1.5\n2,2.5\n3,3.5\n', reason: 'row_count_mismatch' },
   missing_column: { file: 'row_id,z\n1,1.5\n2,2.5\n3,3.5\n4,4.5\n', reason: 'missing_target_column' },
   text_in_target: { file: 'row_id,y\n1,1.5\n2,two\n3,3.5\n4,4.5\n', reason: 'non_numeric_values' },

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { compareOutputs, parseCsv } from '../../pipeline/stages/verify/drift.ts';
-import { parseLenientJson } from '../../pipeline/stages/verify/metadata.ts';
 import { discrimination, learnability } from '../../pipeline/stages/verify/tabular.ts';
 import { decideTask, fail, flag, fromProgramFailure, pass } from '../../pipeline/stages/verify/verdict.ts';
 import { checks } from './support.ts';
@@ -28,16 +27,6 @@ describe('drift between a regenerated and a shipped prediction file', () => {
       ['a', 'b'],
       ['x "q", y', ''],
     ]);
-  });
-});
-
-describe('lenient metadata', () => {
-  it('reads bare NaN and Infinity as null but leaves strings alone', () => {
-    expect(parseLenientJson('{"a": NaN, "b": [-Infinity, 1], "c": "NaN, Infinity"}')).toEqual({
-      a: null,
-      b: [null, 1],
-      c: 'NaN, Infinity',
-    });
   });
 });
 

@@ -13,6 +13,30 @@ export const corpusSection = z
       .max(2 ** 31 - 1)
       .default(20260227)
       .describe('Corpus seed. Every random choice derives its own seed from this and the dataset id.'),
+    limits: z
+      .strictObject({
+        max_file_mb: z
+          .number()
+          .positive()
+          .default(2048)
+          .describe('Largest data file read or copied from a third-party corpus (verify/release --corpus).'),
+        max_metadata_mb: z
+          .number()
+          .positive()
+          .default(64)
+          .describe('Largest all_metadata.json or question_list.json read from a corpus.'),
+        max_prediction_mb: z
+          .number()
+          .positive()
+          .default(200)
+          .describe(
+            'Largest prediction.csv (and ground-truth file) `score` reads; a larger one scores 0 (the published tool caps files at 200 MB).',
+          ),
+      })
+      .prefault({})
+      .describe(
+        'Caps on reading corpora written by others: links, special files and paths leaving a task folder are always refused.',
+      ),
   })
   .describe('The corpus being built.');
 

@@ -1,8 +1,9 @@
 import type { Context } from '../../context.ts';
 import { emptySummary, type StageSummary } from '../../progress.ts';
-import { collectCorpusTasks, type ReleaseTask } from '../../release/collect.ts';
+import { collectCorpusTasks, type ReleaseRejection, type ReleaseTask } from '../../release/collect.ts';
 import { collectProcessedTasks } from '../../release/processed.ts';
 import { type ReleaseResult, writeRelease } from '../../release/write.ts';
+import { readLimitsFrom } from '../../util/inside.ts';
 import type { StageRunOptions } from '../registry.ts';
 
 export interface ReleaseRunOptions extends StageRunOptions {
@@ -15,15 +16,24 @@ export interface ReleaseRunOptions extends StageRunOptions {
 export async function release(
   ctx: Context,
   options: ReleaseRunOptions = {},
-): Promise<ReleaseResult & { tasks: ReleaseTask[] }> {
-  const tasks = options.corpus ? await collectCorpusTasks(options.corpus) : await collectProcessedTasks(ctx);
+): Promise<ReleaseResult & { tasks: ReleaseTask[]; rejected: ReleaseRejection[] }> {
+  const { tasks, rejected } = options.corpus
+    ? await collectCorpusTasks(options.corpus, readLimitsFrom(ctx.config.corpus.limits))
+    : { tasks: await collectProcessedTasks(ctx), rejected: [] };
+  for (const r of rejected) ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
   const only = options.only ? new Set<string>(options.only) : undefined;
   const chosen = only ? tasks.filter((t) => only.has(t.dataset)) : tasks;
   const result = await writeRelease(ctx, chosen, {
     version: options.version ?? ctx.config.release.version,
     force: options.force ?? false,
+    rejected,
   });
-  return { ...result, tasks: chosen };
+  const released = new Set(result.manifest.tasks.map((t) => t.task));
+  return {
+    ...result,
+    tasks: chosen.filter((t) => released.has(t.task)),
+    rejected: result.manifest.rejected ?? [],
+  };
 }
 
 export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promise<StageSummary> {

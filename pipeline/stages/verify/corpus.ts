@@ -1,15 +1,17 @@
-import { readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { VerifyChecksConfig } from '../../config/sections/verify-checks.ts';
-import { UserError } from '../../errors.ts';
+import { errorMessage, UserError } from '../../errors.ts';
 import { type Executor, environmentFingerprint } from '../../sandbox/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
+import { type CorpusReadLimits, defaultReadLimits, readInside } from '../../util/inside.ts';
 import { compareOutputs, type Drift, driftKinds } from './drift.ts';
 import { verdictEnvironment } from './environment.ts';
-import { REFERENCE_PREDICTIONS, taskFolders } from './inputs.ts';
+import { REFERENCE_PREDICTIONS } from './inputs.ts';
 import { environmentSchema, taskVerdictSchema } from './schema.ts';
-import { verifyTask } from './task.ts';
+import { familyOf, verifyTask } from './task.ts';
+import { decideTask, fail } from './verdict.ts';
 
 export const corpusReportSchema = z.object({
   corpus: z.string(),
@@ -42,6 +44,8 @@ export interface CorpusOptions {
   scope: 'all' | 'reference';
   /** Tasks verified at once (each uses up to two sandbox workers). */
   concurrency: number;
+  /** Caps on the corpus's files (the config's corpus.limits); the defaults when left out. */
+  limits?: CorpusReadLimits;
   signal?: AbortSignal;
   onTask?: (task: string, drift: Drift) => void;
 }
@@ -50,6 +54,18 @@ export interface CorpusOptions {
 async function databasesOf(corpus: string): Promise<string> {
   const nested = join(corpus, 'databases');
   return (await isDirectory(nested)) ? nested : corpus;
+}
+
+/**
+ * Task folders and links named like one (sorted): a linked task folder is listed so that it
+ * ends as its own `unsafe_file` rejection in the report instead of vanishing from it.
+ */
+async function corpusTaskEntries(databases: string): Promise<string[]> {
+  const entries = await readdir(databases, { withFileTypes: true }).catch(() => []);
+  return entries
+    .filter((e) => (e.isDirectory() || e.isSymbolicLink()) && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort();
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -79,7 +95,7 @@ export async function verifyCorpus(options: CorpusOptions): Promise<CorpusReport
   if (!(await isDirectory(options.corpus))) throw new UserError(`--corpus ${options.corpus}: no such folder`);
   await refuseInside(options.corpus, options.out);
   const databases = await databasesOf(options.corpus);
-  const tasks = (await taskFolders(databases)).filter((name) => /_(class|reg|ts)$/.test(name));
+  const tasks = (await corpusTaskEntries(databases)).filter((name) => /_(class|reg|ts)$/.test(name));
   if (tasks.length === 0) {
     throw new UserError(`--corpus ${options.corpus}: no task folders (<owner>_<slug>_<class|reg|ts>) found`);
   }
@@ -90,7 +106,10 @@ export async function verifyCorpus(options: CorpusOptions): Promise<CorpusReport
     while (next < tasks.length && !options.signal?.aborted) {
       const index = next++;
       const task = tasks[index] ?? '';
-      entries[index] = await verifyOne(databases, task, options);
+      entries[index] = await verifyOne(databases, task, options).catch((error: unknown) => {
+        if (options.signal?.aborted) throw error;
+        return failedEntry(task, error);
+      });
       options.onTask?.(task, entries[index].drift);
     }
   };
@@ -112,6 +131,19 @@ export async function verifyCorpus(options: CorpusOptions): Promise<CorpusReport
   return report;
 }
 
+/**
+ * A task whose verification threw (a sandbox error on its files, an unexpected shape) is that
+ * task's rejection in the report; the rest of the corpus goes on and the report is written.
+ */
+function failedEntry(task: string, error: unknown): CorpusReport['tasks'][number] {
+  const detail = `verification stopped: ${errorMessage(error)}`;
+  return {
+    task,
+    verdict: decideTask(task, familyOf(task) ?? 'class', [fail('verify', 'verify_error', detail)], null),
+    drift: { kind: 'not_regenerated', cells_differing: 0, max_relative_difference: 0 },
+  };
+}
+
 async function verifyOne(
   databases: string,
   task: string,
@@ -124,14 +156,17 @@ async function verifyOne(
     memoryLimitMb: options.memoryLimitMb,
     signal: options.signal,
   };
+  const limits = options.limits ?? defaultReadLimits();
   const { verdict, predictions } = await verifyTask(taskDir, task, {
     run,
     checks: options.checks,
     scope: options.scope,
+    limits,
   });
   if (predictions)
     await writeFileAtomic(join(options.out, 'databases', task, REFERENCE_PREDICTIONS), predictions);
-  const shipped = await readFile(join(taskDir, REFERENCE_PREDICTIONS)).catch(() => null);
+  const read = await readInside(taskDir, REFERENCE_PREDICTIONS, limits.maxFileBytes);
+  const shipped = read.ok ? read.bytes : null;
   const drift =
     verdict.family === 'ts'
       ? { kind: 'not_applicable' as const, cells_differing: 0, max_relative_difference: 0 }

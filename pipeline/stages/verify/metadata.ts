@@ -1,15 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { Rejection } from '../../errors.ts';
-
-/** Bare NaN / Infinity tokens (outside strings) become null: some published files hold them. */
-export function parseLenientJson(text: string): unknown {
-  const repaired = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (token) =>
-    token.startsWith('"') ? token : 'null',
-  );
-  return JSON.parse(repaired);
-}
+import { type CorpusReadLimits, defaultReadLimits, readJsonInside } from '../../util/inside.ts';
 
 const looseQuestionSchema = z.looseObject({
   target: z.union([z.string(), z.array(z.string()).min(1)]),
@@ -19,15 +11,24 @@ const looseQuestionSchema = z.looseObject({
 });
 export type TaskQuestion = z.infer<typeof looseQuestionSchema>;
 
-/** The "question" object of a task's verify/all_metadata.json, read leniently. */
-export async function readQuestion(taskDir: string): Promise<TaskQuestion> {
+/**
+ * The "question" object of a task's verify/all_metadata.json, read leniently (bare NaN) and
+ * safely: a link, a special file or one over the cap is `unsafe_file`, never read.
+ */
+export async function readQuestion(
+  taskDir: string,
+  limits: CorpusReadLimits = defaultReadLimits(),
+): Promise<TaskQuestion> {
   const path = join(taskDir, 'verify', 'all_metadata.json');
-  let json: unknown;
-  try {
-    json = parseLenientJson(await readFile(path, 'utf8'));
-  } catch (error) {
-    throw new Rejection('invalid_task', `${path}: cannot read (${String(error)}); rebuild the task`);
+  const read = await readJsonInside(taskDir, 'verify/all_metadata.json', limits.maxMetadataBytes);
+  if (!read.ok) {
+    const unsafe = read.reason !== 'missing' && read.reason !== 'not_json' && read.reason !== 'too_deep';
+    throw new Rejection(
+      unsafe ? 'unsafe_file' : 'invalid_task',
+      `${path}: cannot read (${read.reason}: ${read.detail}); ${unsafe ? 'replace it by a regular file' : 'rebuild the task'}`,
+    );
   }
+  const json = read.value;
   const parsed = z.object({ question: looseQuestionSchema }).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

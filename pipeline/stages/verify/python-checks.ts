@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { decodeFile, type Executor, encodeFile } from '../../sandbox/contract.ts';
 import { REFERENCE_SCRIPT } from '../../sandbox/isolation.ts';
 import { sha256 } from '../../util/hash.ts';
+import { defaultReadLimits, readInside } from '../../util/inside.ts';
 
 const PYTHON_DIR = new URL('./python/', import.meta.url);
 const RESULT_FILE = 'checks_result.json';
@@ -51,9 +53,15 @@ export async function runCheckProgram<T>(
     'verify_common.py': encodeFile(await source(fileURLToPath(new URL('verify_common.py', PYTHON_DIR)))),
     'reference_solution.py': encodeFile(await source(REFERENCE_SCRIPT)),
   };
+  const maxInputBytes = defaultReadLimits().maxFileBytes;
   for (const [name, content] of Object.entries(inputs)) {
-    // A missing input is left out: the program reports it as missing_input by name.
-    const bytes = typeof content === 'string' ? await readFile(content).catch(() => null) : content;
+    // A missing input is left out: the program reports it as missing_input by name. So is a
+    // link or special file (verifyTask refuses those up front; this keeps a swap out too).
+    const read =
+      typeof content === 'string'
+        ? await readInside(dirname(content), basename(content), maxInputBytes)
+        : null;
+    const bytes = typeof content === 'string' ? (read?.ok ? read.bytes : null) : content;
     if (bytes) files[name] = encodeFile(bytes);
   }
   const response = await run.executor.runCode(

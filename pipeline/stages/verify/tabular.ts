@@ -6,6 +6,7 @@ import {
   runReferenceSolution,
 } from '../../sandbox/reference.ts';
 import { sha256 } from '../../util/hash.ts';
+import type { CorpusReadLimits } from '../../util/inside.ts';
 import { type TaskQuestion, targetsOf } from './metadata.ts';
 import {
   type IfResults,
@@ -23,6 +24,8 @@ export interface TaskCheckOptions {
   checks: VerifyChecksConfig;
   /** reference: only the reference runs (determinism); all: every check. */
   scope: 'all' | 'reference';
+  /** Caps on the task's files (the config's corpus.limits); the defaults when left out. */
+  limits?: CorpusReadLimits;
 }
 
 export interface TabularVerification {
@@ -182,6 +185,7 @@ export async function verifyTabularTask(
       memoryLimitMb: run.memoryLimitMb,
       params: params.data,
       signal: run.signal,
+      ...(options.limits ? { maxInputBytes: options.limits.maxFileBytes } : {}),
     });
   const [first, second] = await Promise.all([referenceRun(), referenceRun()]);
   const outcomes = [determinism(first, second)];

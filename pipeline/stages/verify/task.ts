@@ -1,4 +1,5 @@
 import { Rejection } from '../../errors.ts';
+import { defaultReadLimits, listInside } from '../../util/inside.ts';
 import { readQuestion } from './metadata.ts';
 import type { TaskVerdict } from './schema.ts';
 import { type TabularVerification, type TaskCheckOptions, verifyTabularTask } from './tabular.ts';
@@ -20,9 +21,22 @@ export async function verifyTask(
   if (!family) {
     throw new Error(`task folder "${task}" does not end in _class, _reg or _ts`);
   }
+  const limits = options.limits ?? defaultReadLimits();
+  // A corpus may be written by anyone: a link or special file anywhere in the task is refused
+  // before any of it reaches the sandbox (a linked source file would come back in predictions).
+  for (const part of ['source', 'verify']) {
+    const listed = await listInside(taskDir, part, limits.maxFileBytes);
+    if (!listed.ok && listed.reason !== 'missing') {
+      const detail = `${part}/: ${listed.reason}: ${listed.detail}`;
+      return {
+        verdict: decideTask(task, family, [fail('files', 'unsafe_file', detail)], null),
+        predictions: null,
+      };
+    }
+  }
   let question: Awaited<ReturnType<typeof readQuestion>>;
   try {
-    question = await readQuestion(taskDir);
+    question = await readQuestion(taskDir, limits);
   } catch (error) {
     if (!(error instanceof Rejection)) throw error;
     return {
