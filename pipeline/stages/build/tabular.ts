@@ -1,5 +1,6 @@
 import type { BuildConfig } from '../../config/sections/build.ts';
 import { Rejection } from '../../errors.ts';
+import { buildableFeatures } from '../draft/rules.ts';
 import type { TabularDecision } from '../draft/schema.ts';
 import { interleave, makeNoiseRows } from './noise.ts';
 import { Random } from './random.ts';
@@ -75,10 +76,8 @@ export function buildTabular(
   const trainRows = rows.slice(0, trainCount);
   const valRows = rows.slice(trainCount);
 
-  const excluded = new Set([...decision.target, ...decision.target_candidates]);
   const rangeEntries: [string, ExpectedRange][] = [];
-  for (const name of decision.related_features) {
-    if (excluded.has(name)) continue;
+  for (const name of buildableFeatures(decision)) {
     const index = columnIndex(table, name);
     const type = decision.column_type_inference[name] ?? 'categorical';
     const storage = (table.columns[index] as Column).kind;

@@ -1,6 +1,7 @@
 import { FormatError, unparsedValues } from '../../util/strftime.ts';
 import type { TableProfile } from '../profile/schema.ts';
 import { columnIndex, isNumeric, isNumericPhysical } from './columns.ts';
+import { buildableFeatures } from './rules.ts';
 import type { TabularDecision, TimeSeriesDecision } from './schema.ts';
 
 /** What went wrong, as the suffix of the `llm_invalid_<what>` reason code. */
@@ -76,6 +77,11 @@ export function validateTabular(
   checkOverlap(decision.target, decision.related_features, issues);
   if (decision.related_features.length === 0)
     issues.push({ what: 'features', message: 'no feature columns' });
+  else if (buildableFeatures(decision).length === 0)
+    issues.push({
+      what: 'features',
+      message: 'every feature is also a target candidate, and build keeps no candidate as a feature',
+    });
   checkTypeCoverage(
     [...decision.target, ...decision.related_features],
     decision.column_type_inference,

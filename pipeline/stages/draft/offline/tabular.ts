@@ -1,6 +1,7 @@
 import type { Config } from '../../../config/schema.ts';
 import type { ColumnProfile, TableProfile } from '../../profile/schema.ts';
 import { isNumeric } from '../columns.ts';
+import { candidatesKeepingFeatures } from '../rules.ts';
 import type { TabularDecision } from '../schema.ts';
 import { descriptionCue, headingMatch, type MetadataText } from './text.ts';
 
@@ -125,7 +126,12 @@ export function draftTabular(
   const decision: TabularDecision = {
     problem_type: problem,
     target: [best.name],
-    target_candidates: ranked.map((candidate) => candidate.name),
+    target_candidates: candidatesKeepingFeatures(
+      [best.name],
+      ranked.map((candidate) => candidate.name),
+      features.map((feature) => feature.name),
+      3,
+    ),
     related_features: features.map((feature) => feature.name),
     column_type_inference: Object.fromEntries(
       typed.map((column) => [column.name, numericalOrCategorical(column)]),
