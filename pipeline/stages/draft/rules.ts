@@ -1,3 +1,5 @@
+import type { ColumnProfile, TableProfile } from '../profile/schema.ts';
+import { isNumericPhysical, sampleValues } from './columns.ts';
 import type { TabularDecision } from './schema.ts';
 
 /**
@@ -36,4 +38,20 @@ export function candidatesKeepingFeatures(
     if (remaining.length > 0) kept.push(name);
   }
   return kept.slice(0, max);
+}
+
+/**
+ * A number of a numeric column that is not an integer (from its range, top values and
+ * preview), or undefined. scikit-learn's type_of_target calls such a column `continuous`
+ * and no classifier fits it ("Unknown label type: continuous"), so it is never a class target.
+ */
+export function nonIntegralValue(table: TableProfile, column: ColumnProfile): string | undefined {
+  if (!isNumericPhysical(column)) return undefined;
+  const seen = [column.min, column.max, ...sampleValues(table, column.name)];
+  for (const value of seen) {
+    if (value === null || value === '') continue;
+    const number = typeof value === 'number' ? value : Number(value);
+    if (Number.isFinite(number) && !Number.isInteger(number)) return String(value);
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { FormatError, unparsedValues } from '../../util/strftime.ts';
 import type { TableProfile } from '../profile/schema.ts';
 import { columnIndex, isNumeric, isNumericPhysical } from './columns.ts';
-import { buildableFeatures } from './rules.ts';
+import { buildableFeatures, nonIntegralValue } from './rules.ts';
 import type { TabularDecision, TimeSeriesDecision } from './schema.ts';
 
 /** What went wrong, as the suffix of the `llm_invalid_<what>` reason code. */
@@ -92,10 +92,16 @@ export function validateTabular(
     const column = known.get(name)?.column;
     if (!column) continue;
     if (problemType === 'classification') {
+      const continuous = nonIntegralValue(table, column);
       if (column.distinct_count < 2 || column.distinct_count > limits.max_classes) {
         issues.push({
           what: 'target_type',
           message: `classification target "${name}" has ${column.distinct_count} distinct values (need 2 to ${limits.max_classes})`,
+        });
+      } else if (continuous !== undefined) {
+        issues.push({
+          what: 'target_type',
+          message: `classification target "${name}" holds non-integer numbers such as ${continuous}: scikit-learn treats it as continuous and no classifier fits it (make it a regression target or choose another column)`,
         });
       }
     } else if (!isNumeric(column) || column.semantic_type === 'constant') {

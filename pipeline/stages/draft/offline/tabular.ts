@@ -1,7 +1,7 @@
 import type { Config } from '../../../config/schema.ts';
 import type { ColumnProfile, TableProfile } from '../../profile/schema.ts';
 import { isNumeric } from '../columns.ts';
-import { candidatesKeepingFeatures } from '../rules.ts';
+import { candidatesKeepingFeatures, nonIntegralValue } from '../rules.ts';
 import type { TabularDecision } from '../schema.ts';
 import { descriptionCue, headingMatch, type MetadataText } from './text.ts';
 
@@ -24,8 +24,12 @@ export function isUsable(column: ColumnProfile, rows: number): boolean {
   return true;
 }
 
-export function isClassLike(column: ColumnProfile, config: DraftConfig): boolean {
-  return column.distinct_count >= 2 && column.distinct_count <= config.max_classes;
+export function isClassLike(table: TableProfile, column: ColumnProfile, config: DraftConfig): boolean {
+  return (
+    column.distinct_count >= 2 &&
+    column.distinct_count <= config.max_classes &&
+    nonIntegralValue(table, column) === undefined
+  );
 }
 
 export function isRegressionLike(column: ColumnProfile, config: DraftConfig): boolean {
@@ -43,7 +47,7 @@ export function targetScore(
 ): number {
   if (!isUsable(column, table.rows)) return Number.NEGATIVE_INFINITY;
   const eligible =
-    problem === 'classification' ? isClassLike(column, config) : isRegressionLike(column, config);
+    problem === 'classification' ? isClassLike(table, column, config) : isRegressionLike(column, config);
   if (!eligible) return Number.NEGATIVE_INFINITY;
   let score = 0;
   if (genericTarget.test(column.name)) score += 4;
