@@ -166,7 +166,7 @@ export function validateTimeSeries(
     }
   }
   const time = known.get(decision.time_column)?.column;
-  if (time && isNumericPhysical(time) && !/^%[Yy]$/.test(decision.time_format)) {
+  if (time && isNumericPhysical(time) && !/^(%[Yy]|%Y%m%d)$/.test(decision.time_format)) {
     issues.push({
       what: 'time_format',
       message: `time column "${decision.time_column}" is numeric (${time.physical_type}), not a date`,
