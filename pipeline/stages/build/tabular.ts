@@ -5,6 +5,7 @@ import type { TabularDecision } from '../draft/schema.ts';
 import { interleave, makeNoiseRows } from './noise.ts';
 import { Random } from './random.ts';
 import { computeRange, type ExpectedRange, type FeatureType } from './ranges.ts';
+import { assertScorable } from './scorable.ts';
 import { type Cell, type Column, columnIndex, type Table } from './table.ts';
 
 export type FileFormat = 'csv' | 'sqlite' | 'parquet';
@@ -76,6 +77,13 @@ export function buildTabular(
   const trainRows = rows.slice(0, trainCount);
   const valRows = rows.slice(trainCount);
 
+  assertScorable(
+    'v1 and v2',
+    decision.problem_type === 'regression' ? 'r2' : 'macro_f1',
+    decision.target,
+    valRows.map((row) => targetIdx.map((i) => row[i] ?? null)),
+    0,
+  );
   const rangeEntries: [string, ExpectedRange][] = [];
   for (const name of buildableFeatures(decision)) {
     const index = columnIndex(table, name);
