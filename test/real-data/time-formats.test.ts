@@ -64,9 +64,11 @@ describe('time formats, as Python strptime reads them', () => {
         `2019${String((i % 12) + 1).padStart(2, '0')}${day}`,
         `Q${(i % 4) + 1} 20${10 + (i % 10)}`,
         i * 3,
+        i % 2 ? 'Marvel' : 'DC',
+        `https://example.org/match/Leeds-August-${i}-2022`,
       ];
     });
-    const csv = csvOf(['reading_time', 'period', 'day', 'quarter_date', 'value'], rows);
+    const csv = csvOf(['reading_time', 'period', 'day', 'quarter_date', 'value', 'universe', 'link'], rows);
     const { root, ctx, id } = await csvDataset(csv);
     try {
       const table = (await profileOf(ctx, id)).tables[0];
@@ -77,6 +79,7 @@ describe('time formats, as Python strptime reads them', () => {
       expect(format('day')).toBe('%Y%m%d');
       expect(table.columns.find((c) => c.name === 'day')?.semantic_type).toBe('datetime');
       expect(table.columns.find((c) => c.name === 'value')?.datetime).toBeNull();
+      // Month-like words in names or links are no times: only quarter_date is named.
       expect(table.unmatched_time_columns).toEqual([
         { column: 'quarter_date', examples: ['Q1 2010', 'Q2 2011', 'Q3 2012'] },
       ]);

@@ -228,9 +228,14 @@ function integerDateFormat(values: readonly string[]): string | null {
 }
 
 /** Names and values that suggest time, for columns no format fits. */
-const timeLikeName = /(date|time|timestamp|datetime|period|month|quarter|week)/i;
-const timeLikeValue =
-  /^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d{1,2}:\d{2}/i;
+const timeLikeName = /(date|time|timestamp|datetime|period|month|quarter)/i;
+const monthWord =
+  /\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b/i;
+/** Short values shaped like a date or a clock time: 2019-07, 7/1/19, 14:30, 1 July 2019. */
+const looksLikeTime = (value: string) =>
+  value.length <= 40 &&
+  /\d/.test(value) &&
+  (/^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?/.test(value) || /\d{1,2}:\d{2}/.test(value) || monthWord.test(value));
 
 /**
  * Text columns that look like times (by name, or most first values shaped like dates) but
@@ -245,7 +250,7 @@ export function unmatchedTimeColumns(
     if (column.datetime !== null || column.physical_type !== 'VARCHAR') return;
     const values = preview.map((row) => row[index]).filter((v): v is string => v != null && v !== '');
     if (values.length === 0) return;
-    const shaped = values.filter((value) => timeLikeValue.test(value)).length;
+    const shaped = values.filter(looksLikeTime).length;
     if (!timeLikeName.test(column.name) && shaped * 2 < values.length) return;
     out.push({ column: column.name, examples: [...new Set(values)].slice(0, 3) });
   });

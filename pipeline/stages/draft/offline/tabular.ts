@@ -118,7 +118,7 @@ export function draftTabular(
   if (!best) {
     const need =
       problem === 'classification'
-        ? `2 to ${config.max_classes} distinct values`
+        ? `2 to ${config.max_classes} distinct values, no non-integer numbers`
         : 'a varying numeric column';
     return { ok: false, reason: 'no_target', detail: `no column fits a ${problem} target (${need})` };
   }
