@@ -10,7 +10,7 @@ export async function sourceFor(
   switch (kind) {
     case 'mirror': {
       const { createMirrorSource } = await import('./mirror/index.ts');
-      return createMirrorSource(resolve(ctx.cwd, ctx.config.source.mirror));
+      return createMirrorSource(resolve(ctx.cwd, ctx.config.source.mirror), ctx.config.kaggle.select);
     }
     case 'catalog': {
       const { createCatalogSource } = await import('./catalog/index.ts');

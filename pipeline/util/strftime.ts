@@ -216,6 +216,24 @@ export const dateFormats = [
   '%d-%b-%y',
   '%b %Y',
   '%B %Y',
+  // Seen in real datasets the list above missed.
+  '%d-%b-%Y %H:%M',
+  '%d-%b-%Y %H:%M:%S',
+  '%d-%b-%y %H:%M',
+  '%d-%m-%Y %H:%M',
+  '%d-%m-%Y %H:%M:%S',
+  '%d.%m.%Y %H:%M',
+  '%d.%m.%Y %H:%M:%S',
+  '%m/%d/%Y %I:%M:%S %p',
+  '%m/%d/%Y %I:%M %p',
+  '%d/%m/%y',
+  '%m/%d/%y',
+  '%Y.%m.%d',
+  '%b-%y',
+  '%b-%Y',
+  '%m/%Y',
+  '%m-%Y',
+  '%YM%m',
 ] as const;
 
 /**

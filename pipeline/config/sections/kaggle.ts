@@ -151,7 +151,9 @@ const selectSection = z
       .describe('Drop datasets last updated before this date (YYYY-MM-DD).'),
     max_count: z.int().min(1).optional().describe('Keep at most this many datasets (in listing order).'),
   })
-  .describe('Which listed datasets are kept (applied to list items, in order).');
+  .describe(
+    'Which listed datasets are kept, by the kaggle and mirror sources alike (applied to list items, in order).',
+  );
 
 export const kaggleSection = z
   .strictObject({

@@ -5,21 +5,24 @@ import type { Context } from '../../context.ts';
 import { Rejection, UserError } from '../../errors.ts';
 import { parseRef } from '../../ids.ts';
 import { sha256File } from '../../util/hash.ts';
+import { type SelectPolicy, selectItems } from '../kaggle/selection.ts';
 import { type KaggleListItem, kaggleListItemSchema, kaggleMetadataSchema } from '../shapes.ts';
 import type { Source } from '../source.ts';
 
 /**
  * A folder laid out like the Kaggle API's answers: index.json (list items),
  * <owner>/<slug>/metadata.json and <owner>/<slug>/files/. Offline runs and tests use it.
+ * Its list keeps what the Kaggle source would keep: the same selection policy (licenses,
+ * sizes, tags, ...) through the same function.
  */
-export function createMirrorSource(root: string): Source {
+export function createMirrorSource(root: string, policy: SelectPolicy): Source {
   const datasetDir = (ref: string) => {
     const { owner, slug } = parseRef(ref);
     return join(root, owner, slug);
   };
   return {
     kind: 'mirror',
-    async list() {
+    async list(ctx) {
       const indexPath = join(root, 'index.json');
       let text: string;
       try {
@@ -34,7 +37,17 @@ export function createMirrorSource(root: string): Source {
         const first = parsed.error.issues[0];
         throw new UserError(`mirror ${indexPath}: [${first?.path.join('.')}] ${first?.message}`);
       }
-      return parsed.data;
+      const { selected, dropped } = selectItems(parsed.data, policy);
+      const counts = new Map<string, number>();
+      for (const { ref, reason } of dropped) {
+        counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        ctx.logger.debug(`mirror: ${ref} dropped (${reason})`);
+      }
+      const reasons = [...counts].map(([reason, count]) => `${reason} ${count}`).join(', ');
+      ctx.logger.info(
+        `mirror listing: ${selected.length} dataset(s) kept${reasons ? `; dropped: ${reasons}` : ''}`,
+      );
+      return selected;
     },
     async metadata(_ctx: Context, ref: string) {
       const path = join(datasetDir(ref), 'metadata.json');

@@ -1,9 +1,11 @@
 import type { BuildConfig } from '../../config/sections/build.ts';
 import { Rejection } from '../../errors.ts';
+import { buildableFeatures } from '../draft/rules.ts';
 import type { TabularDecision } from '../draft/schema.ts';
 import { interleave, makeNoiseRows } from './noise.ts';
 import { Random } from './random.ts';
 import { computeRange, type ExpectedRange, type FeatureType } from './ranges.ts';
+import { assertScorable } from './scorable.ts';
 import { type Cell, type Column, columnIndex, type SampledTable, type Table } from './table.ts';
 
 export type FileFormat = 'csv' | 'sqlite' | 'parquet';
@@ -110,10 +112,15 @@ export function buildTabular(
   const trainRows = rows.slice(0, trainCount);
   const valRows = rows.slice(trainCount);
 
-  const excluded = new Set([...decision.target, ...decision.target_candidates]);
+  assertScorable(
+    'v1 and v2',
+    decision.problem_type === 'regression' ? 'r2' : 'macro_f1',
+    decision.target,
+    valRows.map((row) => targetIdx.map((i) => row[i] ?? null)),
+    0,
+  );
   const rangeEntries: [string, ExpectedRange][] = [];
-  for (const name of decision.related_features) {
-    if (excluded.has(name)) continue;
+  for (const name of buildableFeatures(decision)) {
     const index = columnIndex(table, name);
     const type = decision.column_type_inference[name] ?? 'categorical';
     const storage = (table.columns[index] as Column).kind;

@@ -12,6 +12,7 @@ import type { TimeSeriesDecision } from '../draft/schema.ts';
 import { bucketLabel } from './buckets.ts';
 import { Random } from './random.ts';
 import { computeRange, type ExpectedRange } from './ranges.ts';
+import { assertScorable } from './scorable.ts';
 import { type Cell, type Column, columnIndex, type Table } from './table.ts';
 import type { FileTable } from './tabular.ts';
 
@@ -118,6 +119,20 @@ export function buildTimeSeries(
   const targetColumns = targetIdx.map((i) => table.columns[i] as Column);
   const keyIdx = [timeIdx, ...entityIdx];
   const groups = groupForecast(valRows, keyIdx, targetIdx, decision);
+  assertScorable(
+    'v1',
+    'r2',
+    decision.target,
+    valRows.map((p) => targetIdx.map((i) => p.row[i] ?? null)),
+    0,
+  );
+  assertScorable(
+    'v2',
+    'r2',
+    decision.target,
+    groups.map((g) => g.values),
+    0,
+  );
   const keyColumns = keyIdx.map((i) => table.columns[i] as Column);
   const floatTargets = targetColumns.map((c) => ({
     ...c,

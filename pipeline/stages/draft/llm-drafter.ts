@@ -17,6 +17,7 @@ import type { DraftInput } from './inputs.ts';
 import { familySignals } from './offline/family.ts';
 import type { Declined, FamilyProposal, Proposal } from './offline/index.ts';
 import { metadataText } from './offline/text.ts';
+import { candidatesKeepingFeatures } from './rules.ts';
 import type { LlmRequestRecord, TabularDecision, TimeSeriesDecision } from './schema.ts';
 import { type Issue, type ValidationLimits, validateTabular, validateTimeSeries } from './validate.ts';
 
@@ -28,12 +29,12 @@ const invalid = (issues: Issue[]): Declined => ({
 
 export function tabularDecision(answer: TabularAnswer): TabularDecision {
   const target = [...new Set(answer.target)];
-  const candidates = [...new Set([...target, ...answer.target_candidates])].slice(0, 3);
+  const features = [...new Set(answer.features)];
   return {
     problem_type: answer.problem_type ?? 'classification',
     target,
-    target_candidates: candidates,
-    related_features: [...new Set(answer.features)],
+    target_candidates: candidatesKeepingFeatures(target, answer.target_candidates, features, 3),
+    related_features: features,
     column_type_inference: Object.fromEntries(answer.column_types.map(({ column, type }) => [column, type])),
   };
 }

@@ -1,6 +1,7 @@
 import { FormatError, unparsedValues } from '../../util/strftime.ts';
 import type { TableProfile } from '../profile/schema.ts';
 import { columnIndex, isNumeric, isNumericPhysical } from './columns.ts';
+import { buildableFeatures, nonIntegralValue } from './rules.ts';
 import type { TabularDecision, TimeSeriesDecision } from './schema.ts';
 
 /** What went wrong, as the suffix of the `llm_invalid_<what>` reason code. */
@@ -76,6 +77,11 @@ export function validateTabular(
   checkOverlap(decision.target, decision.related_features, issues);
   if (decision.related_features.length === 0)
     issues.push({ what: 'features', message: 'no feature columns' });
+  else if (buildableFeatures(decision).length === 0)
+    issues.push({
+      what: 'features',
+      message: 'every feature is also a target candidate, and build keeps no candidate as a feature',
+    });
   checkTypeCoverage(
     [...decision.target, ...decision.related_features],
     decision.column_type_inference,
@@ -86,10 +92,16 @@ export function validateTabular(
     const column = known.get(name)?.column;
     if (!column) continue;
     if (problemType === 'classification') {
+      const continuous = nonIntegralValue(table, column);
       if (column.distinct_count < 2 || column.distinct_count > limits.max_classes) {
         issues.push({
           what: 'target_type',
           message: `classification target "${name}" has ${column.distinct_count} distinct values (need 2 to ${limits.max_classes})`,
+        });
+      } else if (continuous !== undefined) {
+        issues.push({
+          what: 'target_type',
+          message: `classification target "${name}" holds non-integer numbers such as ${continuous}: scikit-learn treats it as continuous and no classifier fits it (make it a regression target or choose another column)`,
         });
       }
     } else if (!isNumeric(column) || column.semantic_type === 'constant') {
@@ -154,7 +166,7 @@ export function validateTimeSeries(
     }
   }
   const time = known.get(decision.time_column)?.column;
-  if (time && isNumericPhysical(time) && !/^%[Yy]$/.test(decision.time_format)) {
+  if (time && isNumericPhysical(time) && !/^(%[Yy]|%Y%m%d)$/.test(decision.time_format)) {
     issues.push({
       what: 'time_format',
       message: `time column "${decision.time_column}" is numeric (${time.physical_type}), not a date`,

@@ -51,6 +51,15 @@ export function firstPassExpressions(plan: ColumnPlan, options: PassOptions): st
       `stddev_samp(${d}) AS ${alias(plan, 'sd')}`,
       `${quantile}(${d}, [0.25, 0.5, 0.75]) AS ${alias(plan, 'qs')}`,
     );
+    if (plan.dateFormat && isIntegerType(plan.type)) {
+      // Digits-only dates (20190701): confirmed on the whole column like text dates.
+      const parsed = `try_strptime(CAST(${q} AS VARCHAR), ${quoteLiteral(plan.dateFormat)})`;
+      out.push(
+        `count(${parsed}) AS ${alias(plan, 'dp')}`,
+        `CAST(min(${parsed}) AS VARCHAR) AS ${alias(plan, 'dmn')}`,
+        `CAST(max(${parsed}) AS VARCHAR) AS ${alias(plan, 'dmx')}`,
+      );
+    }
   } else if (plan.type === 'VARCHAR') {
     out.push(
       `min(${q}) AS ${alias(plan, 'mn')}`,
@@ -100,6 +109,8 @@ export function instantExpression(first: FirstPass): string {
   const q = ident(first.plan);
   if (first.plan.type === 'VARCHAR')
     return `try_strptime(${q}, ${quoteLiteral(first.plan.dateFormat ?? '')})`;
+  if (first.plan.dateFormat && isIntegerType(first.plan.type))
+    return `try_strptime(CAST(${q} AS VARCHAR), ${quoteLiteral(first.plan.dateFormat)})`;
   return first.plan.type === 'DATE' ? `CAST(${q} AS TIMESTAMP)` : q;
 }
 
@@ -155,10 +166,11 @@ export function buildColumn(
       min = toText(row[alias(plan, 'dmn')]);
       max = toText(row[alias(plan, 'dmx')]);
     }
+    const digitsOnly = plan.type !== 'VARCHAR' && plan.dateFormat !== null && isIntegerType(plan.type);
     if (!frequency) warnings.push(`${plan.name}: no frequency inferred`);
     datetime = {
-      min: String(min ?? ''),
-      max: String(max ?? ''),
+      min: String((digitsOnly ? toText(row[alias(plan, 'dmn')]) : min) ?? ''),
+      max: String((digitsOnly ? toText(row[alias(plan, 'dmx')]) : max) ?? ''),
       ...(frequency ?? { inferred_frequency: null, regularity: 0 }),
       format: plan.dateFormat,
     };

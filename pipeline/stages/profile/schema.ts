@@ -72,6 +72,8 @@ export const tableProfileSchema = z.object({
   /** First rows as strings (null for missing), in column order. */
   preview: z.array(z.array(z.string().nullable())),
   warnings: z.array(z.string()),
+  /** Text columns that look like times (name or values) but that no known format parses. */
+  unmatched_time_columns: z.array(z.object({ column: z.string(), examples: z.array(z.string()) })).optional(),
 });
 export type TableProfile = z.infer<typeof tableProfileSchema>;
 

@@ -15,7 +15,7 @@ import type { RawFile } from './files.ts';
 import { headerWarnings } from './header.ts';
 import { longFirstPass, longFormKind, longFormMinColumns } from './long.ts';
 import type { TableProfile } from './schema.ts';
-import { isScalarType, isTemporalType, queryRows, type Row, toNumber, toText } from './sql.ts';
+import { isIntegerType, isScalarType, isTemporalType, queryRows, type Row, toNumber, toText } from './sql.ts';
 import { exactCounts, exactCountsLong, frequencies, groupedCounts, instantExpressions } from './values.ts';
 
 export interface ProfileSettings {
@@ -142,6 +142,7 @@ export async function profileRelation(
     columns,
     preview: preview.slice(0, settings.preview_rows),
     warnings,
+    unmatched_time_columns: unmatchedTimeColumns(columns, preview),
   };
 }
 
@@ -200,8 +201,12 @@ async function previewRows(
 function detectDateFormats(plans: ColumnPlan[], preview: (string | null)[][], textFile: boolean): string[] {
   const warnings: string[] = [];
   for (const plan of plans) {
-    if (!(plan.type === 'VARCHAR' || (textFile && isTemporalType(plan.type)))) continue;
     const values = preview.map((row) => row[plan.index]).filter((v): v is string => v != null && v !== '');
+    if (textFile && isIntegerType(plan.type)) {
+      plan.dateFormat = integerDateFormat(values);
+      continue;
+    }
+    if (!(plan.type === 'VARCHAR' || (textFile && isTemporalType(plan.type)))) continue;
     const matching = fittingFormats(values);
     plan.dateFormat = matching[0] ?? null;
     if (matching.length > 1) {
@@ -211,4 +216,43 @@ function detectDateFormats(plans: ColumnPlan[], preview: (string | null)[][], te
     }
   }
   return warnings;
+}
+
+/**
+ * `%Y%m%d` for an integer column whose first values are all eight-digit dates of years
+ * 1800-2199 (20190701): digits-only dates, told from plain numbers by that shape alone.
+ */
+function integerDateFormat(values: readonly string[]): string | null {
+  if (values.length < 2 || !values.every((value) => /^(18|19|20|21)\d{6}$/.test(value))) return null;
+  return fittingFormats(values, ['%Y%m%d'])[0] ?? null;
+}
+
+/** Names and values that suggest time, for columns no format fits. */
+const timeLikeName = /(date|time|timestamp|datetime|period|month|quarter)/i;
+const monthWord =
+  /\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t|tember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b/i;
+/** Short values shaped like a date or a clock time: 2019-07, 7/1/19, 14:30, 1 July 2019. */
+const looksLikeTime = (value: string) =>
+  value.length <= 40 &&
+  /\d/.test(value) &&
+  (/^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?/.test(value) || /\d{1,2}:\d{2}/.test(value) || monthWord.test(value));
+
+/**
+ * Text columns that look like times (by name, or most first values shaped like dates) but
+ * that no known format parses: named in the profile so a missed format is seen, not lost.
+ */
+export function unmatchedTimeColumns(
+  columns: TableProfile['columns'],
+  preview: (string | null)[][],
+): { column: string; examples: string[] }[] {
+  const out: { column: string; examples: string[] }[] = [];
+  columns.forEach((column, index) => {
+    if (column.datetime !== null || column.physical_type !== 'VARCHAR') return;
+    const values = preview.map((row) => row[index]).filter((v): v is string => v != null && v !== '');
+    if (values.length === 0) return;
+    const shaped = values.filter(looksLikeTime).length;
+    if (!timeLikeName.test(column.name) && shaped * 2 < values.length) return;
+    out.push({ column: column.name, examples: [...new Set(values)].slice(0, 3) });
+  });
+  return out;
 }

@@ -47,7 +47,11 @@ export async function runCheckProgram<T>(
   params: unknown,
   schema: z.ZodType<T>,
   run: SandboxRun,
+  runs = 1,
 ): Promise<ProgramOutcome<T>> {
+  // A job of several reference runs gets the single-run limit once per run; the program
+  // limits each run itself (run_budget_s) and names the one that ran out of time.
+  const jobTimeoutS = jobTimeout(run.runTimeoutS, runs);
   const files: Record<string, string> = {
     'checks_params.json': encodeFile(JSON.stringify(params)),
     'verify_common.py': encodeFile(await source(fileURLToPath(new URL('verify_common.py', PYTHON_DIR)))),
@@ -69,7 +73,7 @@ export async function runCheckProgram<T>(
       code: await source(fileURLToPath(new URL(program, PYTHON_DIR))),
       files,
       fetch_files: [RESULT_FILE],
-      run_timeout: run.runTimeoutS,
+      run_timeout: jobTimeoutS,
       memory_limit_MB: run.memoryLimitMb,
     },
     { signal: run.signal },
@@ -80,7 +84,8 @@ export async function runCheckProgram<T>(
     throw new Error(`${run.executor.name} executor: ${program}: ${response.message || 'no run result'}`);
   }
   if (result.status === 'TimeLimitExceeded') {
-    return { status: 'timeout', detail: `${program}: no result within ${run.runTimeoutS} s` };
+    const per = runs > 1 ? ` (${runs} runs of ${run.runTimeoutS} s)` : '';
+    return { status: 'timeout', detail: `${program}: no result within ${jobTimeoutS} s${per}` };
   }
   const fetched = response.files[RESULT_FILE];
   if (fetched === undefined) {
@@ -96,6 +101,11 @@ export async function runCheckProgram<T>(
     throw new Error(`${program} printed results of an unexpected shape: ${parsed.error.message}`);
   }
   return { status: 'ok', results: parsed.data };
+}
+
+/** Wall-clock seconds for a job of `runs` reference runs, each allowed `runTimeoutS`. */
+export function jobTimeout(runTimeoutS: number, runs: number): number {
+  return runTimeoutS * Math.max(1, runs);
 }
 
 /** sha256 of every Python program the checks run: editing one makes old verdicts stale. */

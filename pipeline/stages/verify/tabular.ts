@@ -208,9 +208,12 @@ export async function verifyTabularTask(
         'ground_truth.csv': groundTruth,
         'prediction.csv': predictions,
       },
-      { question, deviations: options.checks.deviations },
+      { question, deviations: options.checks.deviations, run_budget_s: run.runTimeoutS },
       ifResultsSchema,
       run,
+      // The baseline and each deviation are one reference run; one more for loading and the
+      // shape and range checks.
+      options.checks.deviations.length + 2,
     ),
     runCheckProgram(
       'verify_mm.py',

@@ -1,6 +1,7 @@
 import type { Config } from '../../../config/schema.ts';
 import type { ColumnProfile, TableProfile } from '../../profile/schema.ts';
 import { isNumeric } from '../columns.ts';
+import { candidatesKeepingFeatures, nonIntegralValue } from '../rules.ts';
 import type { TabularDecision } from '../schema.ts';
 import { descriptionCue, headingMatch, type MetadataText } from './text.ts';
 
@@ -23,8 +24,12 @@ export function isUsable(column: ColumnProfile, rows: number): boolean {
   return true;
 }
 
-export function isClassLike(column: ColumnProfile, config: DraftConfig): boolean {
-  return column.distinct_count >= 2 && column.distinct_count <= config.max_classes;
+export function isClassLike(table: TableProfile, column: ColumnProfile, config: DraftConfig): boolean {
+  return (
+    column.distinct_count >= 2 &&
+    column.distinct_count <= config.max_classes &&
+    nonIntegralValue(table, column) === undefined
+  );
 }
 
 export function isRegressionLike(column: ColumnProfile, config: DraftConfig): boolean {
@@ -42,7 +47,7 @@ export function targetScore(
 ): number {
   if (!isUsable(column, table.rows)) return Number.NEGATIVE_INFINITY;
   const eligible =
-    problem === 'classification' ? isClassLike(column, config) : isRegressionLike(column, config);
+    problem === 'classification' ? isClassLike(table, column, config) : isRegressionLike(column, config);
   if (!eligible) return Number.NEGATIVE_INFINITY;
   let score = 0;
   if (genericTarget.test(column.name)) score += 4;
@@ -113,7 +118,7 @@ export function draftTabular(
   if (!best) {
     const need =
       problem === 'classification'
-        ? `2 to ${config.max_classes} distinct values`
+        ? `2 to ${config.max_classes} distinct values, no non-integer numbers`
         : 'a varying numeric column';
     return { ok: false, reason: 'no_target', detail: `no column fits a ${problem} target (${need})` };
   }
@@ -125,7 +130,12 @@ export function draftTabular(
   const decision: TabularDecision = {
     problem_type: problem,
     target: [best.name],
-    target_candidates: ranked.map((candidate) => candidate.name),
+    target_candidates: candidatesKeepingFeatures(
+      [best.name],
+      ranked.map((candidate) => candidate.name),
+      features.map((feature) => feature.name),
+      3,
+    ),
     related_features: features.map((feature) => feature.name),
     column_type_inference: Object.fromEntries(
       typed.map((column) => [column.name, numericalOrCategorical(column)]),

@@ -29,7 +29,7 @@ export function timeFormat(column: ColumnProfile, samplesOf: (column: string) =>
 
 function candidate(column: ColumnProfile, input: DraftInput): TimeColumn | null {
   const dateLike = column.datetime !== null || column.semantic_type === 'datetime';
-  if (dateLike && !isNumericPhysical(column)) {
+  if (dateLike && (!isNumericPhysical(column) || column.datetime?.format === '%Y%m%d')) {
     const format = timeFormat(column, input.samples);
     if (!format) return null;
     const regularity = column.datetime?.regularity ?? 1;

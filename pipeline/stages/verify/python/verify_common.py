@@ -5,9 +5,11 @@ These programs run in the sandbox next to the task's files and verifiers/referen
 every task-specific value come from that parameters file, never from generated code.
 """
 
+import contextlib
 import json
 import math
 import os
+import signal
 import sys
 
 PARAMS_FILE = "checks_params.json"
@@ -19,6 +21,29 @@ class CheckInputError(Exception):
         super().__init__(detail)
         self.status = status
         self.detail = detail
+
+
+@contextlib.contextmanager
+def run_budget(seconds, label):
+    """One reference run of a multi-run check job, limited to `seconds` of wall time.
+
+    The job's own limit is the sum of its runs' budgets, so a slow run is named here
+    (status timeout, detail naming the run) instead of the whole job being killed.
+    """
+    if not seconds:
+        yield
+        return
+
+    def expire(_signum, _frame):
+        raise CheckInputError("timeout", f"{label}: no result within the {seconds:g} s run limit")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def read_params():

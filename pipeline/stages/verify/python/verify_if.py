@@ -142,9 +142,10 @@ def changed_fraction(regression, baseline, other):
     return float((a != b).any(axis=1).mean())
 
 
-def discrimination(params, question, clean, noisy, val, names):
+def discrimination(params, question, clean, noisy, val, names, budget):
     regression = str(params["problem_type"]).lower() == "regression"
-    baseline = ref.predict(params, clean, val)
+    with common.run_budget(budget, "baseline run of the reference solution"):
+        baseline = ref.predict(params, clean, val)
     outcomes = {}
     for name in names:
         prepared = deviation_inputs(name, params, question, clean, noisy)
@@ -156,7 +157,8 @@ def discrimination(params, question, clean, noisy, val, names):
         if patch is not None:
             ref.build_preprocessor = patch(original)
         try:
-            other = ref.predict(changed_params, train, val)
+            with common.run_budget(budget, f"deviation {name}"):
+                other = ref.predict(changed_params, train, val)
             outcomes[name] = {"applies": True, "changed_fraction": changed_fraction(regression, baseline, other), "error": None}
         except ref.ReferenceError_ as error:
             # A pipeline that no longer fits is an outcome a solver would notice too.
@@ -180,7 +182,9 @@ def checks(params_file):
     return {
         "prediction_shape": prediction_shape(params, val, truth),
         "range_filter": range_filter(question, noisy, clean),
-        "discrimination": discrimination(params, question, clean, noisy, val, params_file["deviations"]),
+        "discrimination": discrimination(
+            params, question, clean, noisy, val, params_file["deviations"], params_file.get("run_budget_s")
+        ),
     }
 
 
