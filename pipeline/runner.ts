@@ -6,11 +6,11 @@ import type { DatasetId } from './ids.ts';
 import { emptySummary, type StageSummary } from './progress.ts';
 import { inShard } from './shard.ts';
 import { sweepTempFiles } from './store/atomic.ts';
+import { type CodeSpec, stageCodeVersion } from './store/code-version.ts';
 import { failed, type Outcome } from './store/outcome.ts';
 import type { StageName } from './store/paths.ts';
 import { readStatus, writeStatus } from './store/status.ts';
 import { hashValue } from './util/hash.ts';
-import { CODE_VERSION } from './version.ts';
 
 export interface StageResult {
   outcome: Outcome;
@@ -21,8 +21,10 @@ export interface StageResult {
 /** What a stage tells the runner: what its output depends on, and how to make it. */
 export interface StageDefinition {
   stage: StageName;
-  /** Bump when the stage's logic changes output, so old artifacts go stale. */
-  version: string;
+  /** A hand-kept version, for stages without a code spec (tests); the code digest does the rest. */
+  version?: string;
+  /** The modules, Python programs and packages that make the output: an edit to any makes it stale. */
+  code?: CodeSpec;
   /** Everything the output depends on (upstream hashes, config slice); hashed for freshness. */
   inputs(ctx: Context, id: DatasetId): Promise<unknown>;
   process(ctx: Context, id: DatasetId, inputsHash: string): Promise<StageResult>;
@@ -47,7 +49,7 @@ export async function runStage(
   const ids = allIds.filter((id) => inShard(id, ctx.shard));
   const summary = emptySummary(definition.stage, ids.length);
   ctx.progress.emit({ type: 'stage:start', stage: definition.stage, total: ids.length });
-  const codeVersion = `${CODE_VERSION}/${definition.stage}@${definition.version}`;
+  const codeVersion = await stageCodeVersion(definition);
 
   const one = async (id: DatasetId) => {
     const t0 = ctx.clock.now();

@@ -79,5 +79,9 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
     keyVariable: spec.keyVariable,
     retry,
     signal: options.signal,
+    endpoint: {
+      base_url: settings.baseURL ?? null,
+      structured_output: name === 'anthropic' ? settings.anthropicMode : null,
+    },
   });
 }

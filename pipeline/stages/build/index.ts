@@ -62,7 +62,10 @@ type FamilyRecord =
 export function makeBuildStage(llm?: LlmClient): StageDefinition {
   return {
     stage: 'build',
-    version: '1',
+    code: {
+      modules: [import.meta.url, new URL('../../llm/index.ts', import.meta.url).href],
+      packages: ['@duckdb/node-api', 'better-sqlite3'],
+    },
     inputs: async (ctx, id) => {
       const rewrite = rewriteInputs(ctx.config.build, llm);
       return { ...(await buildInputs(ctx, id)), ...(rewrite ? { rewrite } : {}) };

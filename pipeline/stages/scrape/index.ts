@@ -19,13 +19,22 @@ export interface ScrapeOptions {
   source?: Source['kind'];
 }
 
-/** The listing fields that mean "the dataset changed" (counters like viewCount do not). */
-function listingIdentity(item: KaggleListItem) {
+/**
+ * The listing fields that mean "the dataset changed" (counters like viewCount do not). An
+ * owner can edit the title, description, license or tags without a new version: those land in
+ * listing.json and metadata.json, which build copies into every task, so they count too.
+ */
+export function listingIdentity(item: KaggleListItem) {
   return {
     ref: item.ref,
     lastUpdated: item.lastUpdated ?? null,
     currentVersionNumber: item.currentVersionNumber ?? null,
     totalBytes: item.totalBytes ?? null,
+    title: item.title ?? null,
+    subtitle: item.subtitle ?? null,
+    description: item.description ?? null,
+    licenseName: item.licenseName ?? null,
+    tags: item.tags ?? null,
   };
 }
 
@@ -40,7 +49,7 @@ export function scrapeDefinition(
   };
   return {
     stage: 'scrape',
-    version: '1',
+    code: { modules: [import.meta.url], packages: ['yauzl'] },
     async inputs(ctx, id) {
       const item = itemOf(id);
       return {

@@ -38,7 +38,8 @@ export interface VerifyEnvironment {
 export function makeVerifyStage(environment: VerifyEnvironment, checks: VerifyChecksConfig): StageDefinition {
   return {
     stage: 'verify',
-    version: '1',
+    // The library versions of the interpreter are in the inputs (the environment fingerprint).
+    code: { modules: [import.meta.url], python: ['verifiers', 'pipeline/stages/verify/python'] },
     async inputs(ctx, id) {
       const tasksDir = join(ctx.paths.processedDir(id), 'tasks');
       const tasks: Record<string, Record<string, string>> = {};
