@@ -23,6 +23,9 @@ type Split = 'train' | 'eval';
 export interface ReleaseOptions {
   version: string;
   force?: boolean;
+  /** Recorded in the manifest: what was left out and why, and the inputs digest. */
+  excluded?: NonNullable<Manifest['excluded']>;
+  inputsHash?: string;
 }
 
 export interface ReleaseResult {
@@ -170,6 +173,8 @@ export async function writeRelease(
     );
     manifest = {
       ...draft,
+      excluded: options.excluded ?? [],
+      ...(options.inputsHash ? { inputs_hash: options.inputsHash } : {}),
       files: Object.fromEntries((await describeFiles(temp)).map((f) => [f.path, f.sha256])),
     };
     await writeFileAtomic(join(temp, 'manifest.json'), formatJson(manifest));
