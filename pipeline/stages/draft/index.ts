@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import type { Context } from '../../context.ts';
 import { UserError } from '../../errors.ts';
@@ -82,6 +82,8 @@ export function makeDraftStage(llm?: LlmClient, batch?: BatchOutcome): StageDefi
           ),
         };
       }
+      // A draft that fails from here on must not leave the previous draft.json for build.
+      await rm(ctx.paths.artifact(id, 'draft.json'), { force: true });
       const input = await loadDraftInput(ctx, id);
       const config = ctx.config.draft;
       const offline = config.provider === 'offline';

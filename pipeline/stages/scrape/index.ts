@@ -41,6 +41,7 @@ export function listingIdentity(item: KaggleListItem) {
 export function scrapeDefinition(
   source: Source,
   items: ReadonlyMap<DatasetId, KaggleListItem>,
+  collisions: ReadonlyMap<DatasetId, readonly string[]> = new Map(),
 ): StageDefinition {
   const itemOf = (id: DatasetId) => {
     const item = items.get(id);
@@ -51,6 +52,14 @@ export function scrapeDefinition(
     stage: 'scrape',
     code: { modules: [import.meta.url], packages: ['yauzl'] },
     async inputs(ctx, id) {
+      const refs = collisions.get(id);
+      if (refs) {
+        throw new Rejection(
+          'id_collision',
+          `refs ${refs.join(' and ')} map to the same dataset folder (${refs.map((r) => datasetIdFromRef(r)).join(', ')}): ` +
+            'neither is scraped, so one cannot overwrite the other; pick one with --only or drop the other from the source',
+        );
+      }
       const item = itemOf(id);
       return {
         source: source.kind,
@@ -119,10 +128,38 @@ export async function scrapeDatasets(
       ctx.logger.warn(`scrape: skipping listing item: ${errorMessage(error)}`);
       continue;
     }
-    byId.set(id, item);
+    byId.set(id, byId.get(id) ?? item);
   }
+  const collisions = idCollisions(items);
   await sweepOwnTempDirs(ctx, new Set(byId.keys()));
-  return runStage(ctx, scrapeDefinition(source, byId), [...byId.keys()], options);
+  return runStage(ctx, scrapeDefinition(source, byId, collisions), [...byId.keys()], options);
+}
+
+/**
+ * Distinct refs whose dataset ids are equal (`a_b/c` and `a/b_c`), or equal but for case (one
+ * folder on a case-insensitive disk): id -> every ref of its group, sorted.
+ */
+export function idCollisions(items: readonly KaggleListItem[]): Map<DatasetId, string[]> {
+  const groups = new Map<string, Map<string, DatasetId>>();
+  for (const item of items) {
+    let id: DatasetId;
+    try {
+      id = datasetIdFromRef(item.ref);
+    } catch {
+      continue;
+    }
+    const key = id.toLowerCase();
+    const group = groups.get(key) ?? new Map<string, DatasetId>();
+    group.set(item.ref, id);
+    groups.set(key, group);
+  }
+  const out = new Map<DatasetId, string[]>();
+  for (const group of groups.values()) {
+    if (group.size < 2) continue;
+    const refs = [...group.keys()].sort();
+    for (const id of group.values()) out.set(id, refs);
+  }
+  return out;
 }
 
 /**
