@@ -50,13 +50,17 @@ export async function runStage(
   const summary = emptySummary(definition.stage, ids.length);
   ctx.progress.emit({ type: 'stage:start', stage: definition.stage, total: ids.length });
   const codeVersion = await stageCodeVersion(definition);
+  // A UserError in one dataset stops the run: the datasets in flight are aborted through their
+  // signal and awaited, so none is still working when the caller closes DuckDB or the pool.
+  const stop = new AbortController();
+  const stageCtx: Context = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
 
   const one = async (id: DatasetId) => {
     const t0 = ctx.clock.now();
     ctx.progress.emit({ type: 'dataset:start', stage: definition.stage, id });
     let inputsHash: string;
     try {
-      inputsHash = hashValue(await definition.inputs(ctx, id));
+      inputsHash = hashValue(await definition.inputs(stageCtx, id));
     } catch (error) {
       if (error instanceof UserError) throw error;
       const outcome = toOutcome(error, ctx);
@@ -90,7 +94,7 @@ export async function runStage(
     await sweepTempFiles(ctx.paths.processedDir(id));
     let result: StageResult;
     try {
-      result = await definition.process(ctx, id, inputsHash);
+      result = await definition.process(stageCtx, id, inputsHash);
     } catch (error) {
       if (error instanceof UserError) throw error;
       result = { outcome: toOutcome(error, ctx) };
@@ -109,7 +113,15 @@ export async function runStage(
     record(summary, id, result.outcome, false, ctx, definition.stage, t0);
   };
 
-  await forEachLimited(ids, ctx.concurrency, one, ctx.signal);
+  const guarded = async (id: DatasetId) => {
+    try {
+      await one(id);
+    } catch (error) {
+      stop.abort(error);
+      throw error;
+    }
+  };
+  await forEachLimited(ids, ctx.concurrency, guarded, stageCtx.signal);
   summary.wall_ms = Math.round(ctx.clock.now() - started);
   ctx.progress.emit({ type: 'stage:end', summary });
   return summary;
@@ -158,7 +170,10 @@ async function allExist(files: readonly string[]): Promise<boolean> {
   return true;
 }
 
-/** Runs `fn` over items, at most `limit` at once, in order of items; stops taking new ones when aborted. */
+/**
+ * Runs `fn` over items, at most `limit` at once, in order of items; stops taking new ones when
+ * aborted or once one call threw. A throw is rethrown only after every call in flight ended.
+ */
 export async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
@@ -166,11 +181,17 @@ export async function forEachLimited<T>(
   signal?: AbortSignal,
 ): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length && !signal?.aborted) {
+    while (next < items.length && !signal?.aborted && !failure) {
       const item = items[next++] as T;
-      await fn(item);
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
 }

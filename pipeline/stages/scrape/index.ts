@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Context } from '../../context.ts';
 import { errorMessage, Rejection } from '../../errors.ts';
@@ -9,7 +9,7 @@ import { inShard } from '../../shard.ts';
 import { sourceFor } from '../../sources/index.ts';
 import type { KaggleListItem } from '../../sources/shapes.ts';
 import type { Source } from '../../sources/source.ts';
-import { replaceDirAtomic, writeJsonAtomic } from '../../store/atomic.ts';
+import { replaceDirAtomic, sweepLeftovers, writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { sha256File } from '../../util/hash.ts';
 
@@ -177,7 +177,7 @@ async function sweepOwnTempDirs(ctx: Context, ids: ReadonlySet<string>): Promise
     const match = /^\.(.+)\.[0-9a-f]{12}\.tmp(\.old)?$/.exec(name);
     return match?.[1] !== undefined && ids.has(match[1]) && inShard(match[1], ctx.shard);
   });
-  await Promise.all(leftovers.map((name) => rm(join(ctx.paths.raw, name), { recursive: true, force: true })));
+  await sweepLeftovers(leftovers.map((name) => join(ctx.paths.raw, name)));
 }
 
 export async function run(ctx: Context, options: ScrapeOptions = {}): Promise<StageSummary> {
