@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { CachedLlmClient } from './client.ts';
+import { llmEndpoint } from './endpoint.ts';
 import type { Provider, ProviderSettings } from './provider.ts';
 import { anthropicProvider } from './providers/anthropic.ts';
 import { openAiProvider } from './providers/openai.ts';
@@ -79,9 +80,6 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
     keyVariable: spec.keyVariable,
     retry,
     signal: options.signal,
-    endpoint: {
-      base_url: settings.baseURL ?? null,
-      structured_output: name === 'anthropic' ? settings.anthropicMode : null,
-    },
+    endpoint: llmEndpoint(config, name, env),
   });
 }

@@ -59,15 +59,16 @@ async function copyRepo(): Promise<string> {
     await cp(join(process.cwd(), part), join(root, part), { recursive: true });
   }
   await symlink(await realpath(join(process.cwd(), 'node_modules')), join(root, 'node_modules'));
-  await writeFile(
-    join(root, 'test.yaml'),
-    'corpus:\n  name: t\n  seed: 7\nsource:\n  kind: catalog\n  catalog: configs/catalog.yaml\ndraft:\n  provider: offline\n',
-  );
   return root;
 }
 
 /** Runs the copied CLI once and returns its run summary (processed/_runs/<stamp>.json). */
-async function runOnce(root: string): Promise<Record<string, StageSummary>> {
+async function runOnce(root: string, version = '0.1.0'): Promise<Record<string, StageSummary>> {
+  // Releases are immutable: a run whose tasks changed writes a new version.
+  await writeFile(
+    join(root, 'test.yaml'),
+    `corpus:\n  name: t\n  seed: 7\nsource:\n  kind: catalog\n  catalog: configs/catalog.yaml\ndraft:\n  provider: offline\nrelease:\n  version: ${version}\n`,
+  );
   const runsDir = join(root, 'processed', '_runs');
   const before = new Set(await readdir(runsDir).catch(() => []));
   await run(
@@ -97,11 +98,11 @@ describe('freshness sees code', { timeout: 180_000 }, () => {
     const text = await readFile(questions, 'utf8');
     expect(text).toContain("'Please complete the task");
     await writeFile(questions, text.replace("'Please complete the task", "'Please finish the task"));
-    expect(redone(await runOnce(root))).toEqual(['build', 'verify']);
+    expect(redone(await runOnce(root, '0.2.0'))).toEqual(['build', 'verify']);
 
     // A line of a Python program verify runs: only verify redoes.
     const reference = join(root, 'verifiers/reference_solution.py');
     await writeFile(reference, `${await readFile(reference, 'utf8')}\n# edited\n`);
-    expect(redone(await runOnce(root))).toEqual(['verify']);
+    expect(redone(await runOnce(root, '0.3.0'))).toEqual(['verify']);
   });
 });
