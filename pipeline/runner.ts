@@ -6,11 +6,11 @@ import type { DatasetId } from './ids.ts';
 import { emptySummary, type StageSummary } from './progress.ts';
 import { inShard } from './shard.ts';
 import { sweepTempFiles } from './store/atomic.ts';
+import { type CodeSpec, stageCodeVersion } from './store/code-version.ts';
 import { failed, type Outcome } from './store/outcome.ts';
 import type { StageName } from './store/paths.ts';
 import { readStatus, writeStatus } from './store/status.ts';
 import { hashValue } from './util/hash.ts';
-import { CODE_VERSION } from './version.ts';
 
 export interface StageResult {
   outcome: Outcome;
@@ -21,8 +21,10 @@ export interface StageResult {
 /** What a stage tells the runner: what its output depends on, and how to make it. */
 export interface StageDefinition {
   stage: StageName;
-  /** Bump when the stage's logic changes output, so old artifacts go stale. */
-  version: string;
+  /** A hand-kept version, for stages without a code spec (tests); the code digest does the rest. */
+  version?: string;
+  /** The modules, Python programs and packages that make the output: an edit to any makes it stale. */
+  code?: CodeSpec;
   /** Everything the output depends on (upstream hashes, config slice); hashed for freshness. */
   inputs(ctx: Context, id: DatasetId): Promise<unknown>;
   process(ctx: Context, id: DatasetId, inputsHash: string): Promise<StageResult>;
@@ -47,14 +49,18 @@ export async function runStage(
   const ids = allIds.filter((id) => inShard(id, ctx.shard));
   const summary = emptySummary(definition.stage, ids.length);
   ctx.progress.emit({ type: 'stage:start', stage: definition.stage, total: ids.length });
-  const codeVersion = `${CODE_VERSION}/${definition.stage}@${definition.version}`;
+  const codeVersion = await stageCodeVersion(definition);
+  // A UserError in one dataset stops the run: the datasets in flight are aborted through their
+  // signal and awaited, so none is still working when the caller closes DuckDB or the pool.
+  const stop = new AbortController();
+  const stageCtx: Context = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
 
   const one = async (id: DatasetId) => {
     const t0 = ctx.clock.now();
     ctx.progress.emit({ type: 'dataset:start', stage: definition.stage, id });
     let inputsHash: string;
     try {
-      inputsHash = hashValue(await definition.inputs(ctx, id));
+      inputsHash = hashValue(await definition.inputs(stageCtx, id));
     } catch (error) {
       if (error instanceof UserError) throw error;
       const outcome = toOutcome(error, ctx);
@@ -88,7 +94,7 @@ export async function runStage(
     await sweepTempFiles(ctx.paths.processedDir(id));
     let result: StageResult;
     try {
-      result = await definition.process(ctx, id, inputsHash);
+      result = await definition.process(stageCtx, id, inputsHash);
     } catch (error) {
       if (error instanceof UserError) throw error;
       result = { outcome: toOutcome(error, ctx) };
@@ -107,7 +113,15 @@ export async function runStage(
     record(summary, id, result.outcome, false, ctx, definition.stage, t0);
   };
 
-  await forEachLimited(ids, ctx.concurrency, one, ctx.signal);
+  const guarded = async (id: DatasetId) => {
+    try {
+      await one(id);
+    } catch (error) {
+      stop.abort(error);
+      throw error;
+    }
+  };
+  await forEachLimited(ids, ctx.concurrency, guarded, stageCtx.signal);
   summary.wall_ms = Math.round(ctx.clock.now() - started);
   ctx.progress.emit({ type: 'stage:end', summary });
   return summary;
@@ -156,7 +170,10 @@ async function allExist(files: readonly string[]): Promise<boolean> {
   return true;
 }
 
-/** Runs `fn` over items, at most `limit` at once, in order of items; stops taking new ones when aborted. */
+/**
+ * Runs `fn` over items, at most `limit` at once, in order of items; stops taking new ones when
+ * aborted or once one call threw. A throw is rethrown only after every call in flight ended.
+ */
 export async function forEachLimited<T>(
   items: readonly T[],
   limit: number,
@@ -164,11 +181,17 @@ export async function forEachLimited<T>(
   signal?: AbortSignal,
 ): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length && !signal?.aborted) {
+    while (next < items.length && !signal?.aborted && !failure) {
       const item = items[next++] as T;
-      await fn(item);
+      try {
+        await fn(item);
+      } catch (error) {
+        failure ??= { error };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure) throw failure.error;
 }

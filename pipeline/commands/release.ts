@@ -36,7 +36,9 @@ export function registerRelease(program: Command): void {
       const c = result.manifest.counts;
       process.stdout.write(
         `release ${options.version}: ${c.tasks.train} train, ${c.tasks.eval} eval tasks ` +
-          `(open-license ${c.open_license.train} + ${c.open_license.eval}) in ${result.dir}\n`,
+          `(open-license ${c.open_license.train} + ${c.open_license.eval}) in ${result.dir}` +
+          `${result.fresh ? ' (fresh: same inputs, left as it was)' : ''}` +
+          `${result.excluded.length ? `; ${result.excluded.length} left out (manifest.json excluded)` : ''}\n`,
       );
       if (result.rejected.length > 0) {
         const reasons = new Map<string, number>();

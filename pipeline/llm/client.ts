@@ -9,7 +9,7 @@ import { Semaphore } from './limit.ts';
 import type { Provider, ProviderAnswer } from './provider.ts';
 import { type PreparedRequest, prepareRequest } from './request.ts';
 import { type CallFailure, type RetryDeps, withRetries } from './retry.ts';
-import type { CompleteRequest, CompleteResult, LlmClient } from './types.ts';
+import type { CompleteRequest, CompleteResult, LlmClient, LlmEndpoint } from './types.ts';
 import { validateAnswer } from './validate.ts';
 
 const rateLimitHold: CallFailure = {
@@ -29,6 +29,7 @@ export interface ClientDeps {
   baseUrlVariable: string;
   retry: RetryDeps;
   signal: AbortSignal | undefined;
+  endpoint?: LlmEndpoint;
 }
 
 /**
@@ -39,6 +40,7 @@ export interface ClientDeps {
 export class CachedLlmClient implements LlmClient {
   readonly provider: string;
   readonly model: string;
+  readonly endpoint: LlmEndpoint | undefined;
   readonly ledger = new UsageLedger();
   readonly cache: LlmCache;
   readonly #deps: ClientDeps;
@@ -51,6 +53,7 @@ export class CachedLlmClient implements LlmClient {
     this.#deps = deps;
     this.provider = deps.provider.name;
     this.model = deps.provider.model;
+    this.endpoint = deps.endpoint;
     this.cache = new LlmCache(deps.processedDir);
     this.#limit = new Semaphore(deps.config.concurrency);
   }

@@ -2,6 +2,7 @@ import type { Config } from '../config/schema.ts';
 import { UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { CachedLlmClient } from './client.ts';
+import { llmEndpoint } from './endpoint.ts';
 import type { Provider, ProviderSettings } from './provider.ts';
 import { anthropicProvider } from './providers/anthropic.ts';
 import { openAiProvider } from './providers/openai.ts';
@@ -82,6 +83,7 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
     baseUrlVariable: spec.baseUrlVariable,
     retry,
     signal: options.signal,
+    endpoint: llmEndpoint(config, name, env),
   });
 }
 

@@ -43,10 +43,19 @@ export interface CompleteResult<T> {
   model: string;
 }
 
+export interface LlmEndpoint {
+  /** The base URL in use (config, else the environment variable); null: the provider's default. */
+  base_url: string | null;
+  /** Anthropic's structured-output mode (tool or json_schema); null for OpenAI. */
+  structured_output: string | null;
+}
+
 /** The LLM boundary: OpenAI(-compatible), Anthropic, or a test double at the HTTP level. */
 export interface LlmClient {
   readonly provider: string;
   readonly model: string;
+  /** Where answers come from and how they are forced into shape: part of draft freshness. */
+  readonly endpoint?: LlmEndpoint;
   complete<T>(request: CompleteRequest<T>): Promise<CompleteResult<T>>;
   /**
    * Sends the uncached requests through the provider's batch API (resuming batches a previous

@@ -20,6 +20,10 @@ export interface Manifest {
   tasks: { task: string; split: 'train' | 'eval'; license: string; open_license: boolean }[];
   /** `release --corpus`: tasks of the corpus left out, with a stable reason (absent when none). */
   rejected?: { task: string; reason: string; detail: string }[];
+  /** Passed tasks (or datasets) left out, and why (unverified: the folder changed since its verdict). */
+  excluded?: { task: string; dataset: string; reason: string; detail: string }[];
+  /** Digest of everything the release was made from: an unchanged one makes a rerun skip it. */
+  inputs_hash?: string;
   /** Path relative to the release folder -> sha256; every file but manifest.json itself. */
   files: Record<string, string>;
 }

@@ -27,6 +27,9 @@ export interface ReleaseOptions {
   force?: boolean;
   /** Corpus tasks left out, and why: listed in manifest.json when there are any. */
   rejected?: readonly ReleaseRejection[];
+  /** Recorded in the manifest: what was left out and why, and the inputs digest. */
+  excluded?: NonNullable<Manifest['excluded']>;
+  inputsHash?: string;
 }
 
 export interface ReleaseResult {
@@ -179,6 +182,8 @@ export async function writeRelease(
     manifest = {
       ...draft,
       ...(rejected.length > 0 ? { rejected } : {}),
+      excluded: options.excluded ?? [],
+      ...(options.inputsHash ? { inputs_hash: options.inputsHash } : {}),
       files: Object.fromEntries((await describeFiles(temp)).map((f) => [f.path, f.sha256])),
     };
     await writeFileAtomic(join(temp, 'manifest.json'), formatJson(manifest));

@@ -2,10 +2,12 @@ import type { Config } from '../config/schema.ts';
 import type { Context } from '../context.ts';
 import type { DatasetId } from '../ids.ts';
 import { LlmCache as Cache, type LlmCache } from '../llm/cache.ts';
+import { llmEndpoint } from '../llm/endpoint.ts';
 import type { BriefLimits, DatasetBrief } from '../llm/prompts/context.ts';
 import { domainTemplate, tabularTemplate, timeSeriesTemplate } from '../llm/prompts/index.ts';
 import { toRequest } from '../llm/prompts/template.ts';
 import { type ProviderName, prepareRequest } from '../llm/request.ts';
+import type { LlmEndpoint } from '../llm/types.ts';
 import { loadDraftInput } from '../stages/draft/inputs.ts';
 import { estimateTokens } from './tokens.ts';
 
@@ -29,12 +31,17 @@ export interface DraftEstimate {
 export interface LlmIdentity {
   provider: ProviderName;
   model: string;
+  endpoint: LlmEndpoint;
 }
 
 export function llmIdentity(config: Config): LlmIdentity | undefined {
   const provider = config.draft.provider;
   if (provider === 'offline') return undefined;
-  return { provider, model: config.llm.model ?? config.llm[provider].model };
+  return {
+    provider,
+    model: config.llm.model ?? config.llm[provider].model,
+    endpoint: llmEndpoint(config, provider, process.env),
+  };
 }
 
 export function cacheOf(ctx: Context): LlmCache {

@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import type { Context } from '../context.ts';
 import type { DatasetId } from '../ids.ts';
 import type { StageDefinition } from '../runner.ts';
+import { stageCodeVersion } from '../store/code-version.ts';
 import type { StatusRecord } from '../store/outcome.ts';
 import { readStatus } from '../store/status.ts';
 import { hashValue } from '../util/hash.ts';
-import { CODE_VERSION } from '../version.ts';
 
 async function allExist(ctx: Context, artifacts: readonly string[]): Promise<boolean> {
   for (const artifact of artifacts) {
@@ -30,7 +30,7 @@ export async function freshStatus(
 ): Promise<StatusRecord | undefined> {
   const previous = await readStatus(ctx.paths, definition.stage, id);
   if (!previous || previous.outcome.status === 'error') return undefined;
-  if (previous.code_version !== `${CODE_VERSION}/${definition.stage}@${definition.version}`) return undefined;
+  if (previous.code_version !== (await stageCodeVersion(definition))) return undefined;
   let inputsHash: string;
   try {
     inputsHash = hashValue(await definition.inputs(ctx, id));

@@ -27,7 +27,7 @@ export async function publishedQuestionList(): Promise<PublishedEntry[]> {
 
 /**
  * Lays out raw/<id>/{listing.json, metadata.json, files/<slug>.csv} from the Kaggle mirror
- * and processed/<id>/draft.json from the published tasks, as the upstream stages would.
+ * and processed/<id>/draft.json (with an ok draft record) from the published tasks, as the upstream stages would.
  */
 export async function setUpFixtureCorpus(root: string): Promise<DatasetId[]> {
   const index: { ref: string }[] = JSON.parse(await readFile(join(KAGGLE, 'index.json'), 'utf8'));
@@ -66,6 +66,21 @@ export async function setUpFixtureCorpus(root: string): Promise<DatasetId[]> {
     await writeFile(
       join(processed, 'draft.json'),
       JSON.stringify(draftFromPublishedMetadata(id, `${slug}.csv`, tasks)),
+    );
+    // Build uses a draft.json only while the draft stage's record says ok.
+    await mkdir(join(processed, 'status'), { recursive: true });
+    await writeFile(
+      join(processed, 'status', 'draft.json'),
+      JSON.stringify({
+        stage: 'draft',
+        dataset: id,
+        inputs_hash: 'fixture',
+        code_version: 'fixture',
+        outcome: { status: 'ok' },
+        started_at: '2026-01-01T00:00:00.000Z',
+        duration_ms: 0,
+        artifacts: ['draft.json'],
+      }),
     );
     ids.push(id);
   }

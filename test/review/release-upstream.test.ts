@@ -1,6 +1,9 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asDatasetId } from '../../pipeline/ids.ts';
 import { collectProcessedTasks } from '../../pipeline/release/processed.ts';
+import { taskFolderHash } from '../../pipeline/stages/verify/inputs.ts';
 import type { Outcome } from '../../pipeline/store/outcome.ts';
 import { type StageName, stageOrder } from '../../pipeline/store/paths.ts';
 import { writeStatus } from '../../pipeline/store/status.ts';
@@ -30,6 +33,16 @@ function verifiedDataset(id: string): Record<string, string> {
   };
 }
 
+/** Writes the task folder's digest into the verdict, as verify does. */
+async function recordFolderHash(root: string, id: string): Promise<void> {
+  const path = join(root, 'processed', id, 'verdict.json');
+  const verdict = JSON.parse(await readFile(path, 'utf8')) as { tasks: { folder_sha256?: string }[] };
+  for (const task of verdict.tasks) {
+    task.folder_sha256 = await taskFolderHash(join(root, 'processed', id, 'tasks', `${id}_class`));
+  }
+  await writeFile(path, JSON.stringify(verdict));
+}
+
 /**
  * A later run can reject a dataset at an early stage (Kaggle now answers 404, a new version
  * is an archive bomb): the later stages then never run for it again, so their old "ok"
@@ -39,6 +52,7 @@ describe('collectProcessedTasks', () => {
   it('releases only datasets ok at every stage, not one rejected upstream since', async () => {
     const root = await testdir({ ...verifiedDataset('own_kept'), ...verifiedDataset('own_gone') });
     const ctx = testContext(root);
+    for (const id of ['own_kept', 'own_gone']) await recordFolderHash(root, id);
     const stages = stageOrder.filter((s): s is Exclude<StageName, 'release'> => s !== 'release');
     for (const id of ['own_kept', 'own_gone']) {
       for (const stage of stages) {
@@ -58,7 +72,8 @@ describe('collectProcessedTasks', () => {
         });
       }
     }
-    const tasks = await collectProcessedTasks(ctx);
+    const { tasks, excluded } = await collectProcessedTasks(ctx);
     expect(tasks.map((t) => t.task)).toEqual(['own_kept_class']);
+    expect(excluded).toMatchObject([{ task: 'own_gone', reason: 'upstream_not_ok' }]);
   });
 });

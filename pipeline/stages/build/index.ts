@@ -2,13 +2,14 @@ import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Context } from '../../context.ts';
 import { errorMessage, Rejection } from '../../errors.ts';
-import { asDatasetId, type DatasetId, type TaskFamily, taskId } from '../../ids.ts';
+import { type DatasetId, type TaskFamily, taskId } from '../../ids.ts';
 import type { LlmClient } from '../../llm/types.ts';
 import type { StageSummary } from '../../progress.ts';
 import { type RunOptions, runStage, type StageDefinition, type StageResult } from '../../runner.ts';
 import { writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { checkInflatedSize } from '../../tables/reader.ts';
+import { listDatasetDirs, readStatus } from '../../store/status.ts';
 import { pathExists } from '../../util/fs.ts';
 import { sha256File } from '../../util/hash.ts';
 import type { Draft, TabularDecision } from '../draft/schema.ts';
@@ -69,7 +70,10 @@ type FamilyRecord =
 export function makeBuildStage(llm?: LlmClient): StageDefinition {
   return {
     stage: 'build',
-    version: '1',
+    code: {
+      modules: [import.meta.url, new URL('../../llm/index.ts', import.meta.url).href],
+      packages: ['@duckdb/node-api', 'better-sqlite3'],
+    },
     inputs: async (ctx, id) => {
       const rewrite = rewriteInputs(ctx.config.build, llm);
       return { ...(await buildInputs(ctx, id)), ...(rewrite ? { rewrite } : {}) };
@@ -80,12 +84,36 @@ export function makeBuildStage(llm?: LlmClient): StageDefinition {
 
 export const buildStage: StageDefinition = makeBuildStage();
 
+/**
+ * The draft record build relies on: a draft.json is only built while the draft stage's latest
+ * record says ok (a failed or rejected later draft leaves an older file behind).
+ */
+async function okDraftStatus(
+  ctx: Context,
+  id: DatasetId,
+): Promise<{ inputs_hash: string; code_version: string }> {
+  const status = await readStatus(ctx.paths, 'draft', id);
+  if (!status && !(await pathExists(ctx.paths.artifact(id, 'draft.json')))) {
+    throw new Rejection('no_draft', `${ctx.paths.artifact(id, 'draft.json')} is missing; run draft first`);
+  }
+  if (status?.outcome.status !== 'ok') {
+    const how = status ? `${status.outcome.status}(${status.outcome.reason})` : 'without a record';
+    throw new Rejection(
+      'draft_not_ok',
+      `the latest draft of ${id} ended ${how}: build uses draft.json only when its draft ended ok; rerun draft`,
+    );
+  }
+  return { inputs_hash: status.inputs_hash, code_version: status.code_version };
+}
+
 async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
+  const draftStatus = await okDraftStatus(ctx, id);
   const draftPath = ctx.paths.artifact(id, 'draft.json');
   const profilePath = ctx.paths.artifact(id, 'profile.json');
   const inputs = await readBuildInputs(ctx, id);
   return {
     draft: await sha256File(draftPath),
+    draft_status: draftStatus,
     profile: (await pathExists(profilePath)) ? await sha256File(profilePath) : null,
     listing: inputs.listing,
     metadata: inputs.metadata,
@@ -181,14 +209,17 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
 }
 
 export interface BuildRunOptions extends RunOptions {
-  /** Datasets to build; default every processed/<id> that has a draft.json. */
+  /** Datasets to build; default every dataset whose draft ended ok, plus those built before. */
   ids?: readonly DatasetId[];
+  /** Only these datasets (`--only`). */
+  only?: readonly DatasetId[];
   /** The LLM client for build.rewrite (questions keep their template text without one). */
   llm?: LlmClient;
 }
 
 export async function run(ctx: Context, opts: BuildRunOptions = {}): Promise<StageSummary> {
-  const ids = opts.ids ?? (await draftedDatasets(ctx));
+  const only = opts.only ? new Set<string>(opts.only) : undefined;
+  const ids = opts.ids ?? (await draftedDatasets(ctx)).filter((id) => !only || only.has(id));
   if (ctx.config.build.rewrite.enabled && !opts.llm) {
     ctx.logger.warn(
       'build.rewrite.enabled is set but no LLM client is available: questions keep their template text.',
@@ -197,17 +228,16 @@ export async function run(ctx: Context, opts: BuildRunOptions = {}): Promise<Sta
   return runStage(ctx, makeBuildStage(opts.llm), ids, { force: opts.force });
 }
 
+/**
+ * Datasets whose draft ended ok, and those with a build record: a dataset built before whose
+ * draft no longer ends ok gets its build record replaced (draft_not_ok), so the old tasks
+ * stop counting as built.
+ */
 async function draftedDatasets(ctx: Context): Promise<DatasetId[]> {
-  let names: string[];
-  try {
-    names = await readdir(ctx.paths.processed);
-  } catch {
-    return [];
-  }
   const ids: DatasetId[] = [];
-  for (const name of names.sort()) {
-    if (name.startsWith('_') || name.startsWith('.')) continue;
-    if (await pathExists(join(ctx.paths.processed, name, 'draft.json'))) ids.push(asDatasetId(name));
+  for (const id of await listDatasetDirs(ctx.paths.processed)) {
+    const draft = await readStatus(ctx.paths, 'draft', id);
+    if (draft?.outcome.status === 'ok' || (await pathExists(ctx.paths.statusFile('build', id)))) ids.push(id);
   }
   return ids;
 }

@@ -6,10 +6,10 @@ import type { BatchUsage } from '../../llm/batch.ts';
 import type { CompleteRequest, LlmClient } from '../../llm/types.ts';
 import type { StageDefinition } from '../../runner.ts';
 import { inShard } from '../../shard.ts';
+import { stageCodeVersion } from '../../store/code-version.ts';
 import { readStatus } from '../../store/status.ts';
 import { pathExists } from '../../util/fs.ts';
 import { hashValue } from '../../util/hash.ts';
-import { CODE_VERSION } from '../../version.ts';
 import { loadDraftInput } from './inputs.ts';
 import { firstRoundRequests } from './llm-drafter.ts';
 import type { LlmRequestRecord } from './schema.ts';
@@ -32,7 +32,7 @@ async function willProcess(
   if (force) return true;
   const previous = await readStatus(ctx.paths, definition.stage, id);
   if (!previous || previous.outcome.status === 'error') return true;
-  if (previous.code_version !== `${CODE_VERSION}/${definition.stage}@${definition.version}`) return true;
+  if (previous.code_version !== (await stageCodeVersion(definition))) return true;
   if (previous.inputs_hash !== hashValue(await definition.inputs(ctx, id))) return true;
   for (const artifact of previous.artifacts) {
     if (!(await pathExists(resolve(ctx.paths.processed, artifact)))) return true;

@@ -1,3 +1,5 @@
+import { readFile, rm } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
 import type { Context } from '../../context.ts';
 import { UserError } from '../../errors.ts';
 import type { DatasetId } from '../../ids.ts';
@@ -9,6 +11,7 @@ import { writeJsonAtomic } from '../../store/atomic.ts';
 import { failed, ok, rejected } from '../../store/outcome.ts';
 import { datasetsOkAt } from '../../store/status.ts';
 import { sha256File } from '../../util/hash.ts';
+import { profileSchema } from '../profile/schema.ts';
 import { checkedFamilies, rejectionOf } from './assemble.ts';
 import { type BatchOutcome, runDraftBatch, withBatchUsage } from './batch.ts';
 import { draftInputFiles, loadDraftInput } from './inputs.ts';
@@ -27,11 +30,29 @@ async function fileHash(path: string): Promise<string | null> {
   }
 }
 
+/** sha256 of the raw main table the profile names; null when the profile is unreadable (draft reports why). */
+async function mainTableHash(ctx: Context, id: DatasetId, profilePath: string): Promise<string | null> {
+  let main: { file: string };
+  try {
+    const raw: unknown = JSON.parse(await readFile(profilePath, 'utf8'));
+    main = profileSchema.shape.main_table.parse(
+      typeof raw === 'object' && raw ? Reflect.get(raw, 'main_table') : null,
+    );
+  } catch {
+    return null;
+  }
+  const filesDir = ctx.paths.rawFilesDir(id);
+  const path = resolve(filesDir, main.file);
+  if (relative(filesDir, path).startsWith('..')) return null;
+  return fileHash(path);
+}
+
 /** The draft stage with a given LLM client (none: only the offline drafter can run). */
 export function makeDraftStage(llm?: LlmClient, batch?: BatchOutcome): StageDefinition {
   return {
     stage: 'draft',
-    version: '1',
+    // The LLM client is made by llm/index.ts and handed in: its code shapes the answers too.
+    code: { modules: [import.meta.url, new URL('../../llm/index.ts', import.meta.url).href] },
     async inputs(ctx, id) {
       const files = draftInputFiles(ctx.paths, id);
       const offline = ctx.config.draft.provider === 'offline';
@@ -39,10 +60,17 @@ export function makeDraftStage(llm?: LlmClient, batch?: BatchOutcome): StageDefi
         profile: await fileHash(files.profile),
         metadata: await fileHash(files.metadata),
         listing: await fileHash(files.listing),
+        // Drafters read raw values of the main table too (time formats as written).
+        main_table: await mainTableHash(ctx, id, files.profile),
         draft: ctx.config.draft,
         designer: offline
           ? { offline: OFFLINE_DRAFTER_VERSION }
-          : { provider: llm?.provider, model: llm?.model, prompts: promptVersions },
+          : {
+              provider: llm?.provider,
+              model: llm?.model,
+              prompts: promptVersions,
+              endpoint: llm?.endpoint ?? null,
+            },
       };
     },
     async process(ctx, id) {
@@ -54,6 +82,8 @@ export function makeDraftStage(llm?: LlmClient, batch?: BatchOutcome): StageDefi
           ),
         };
       }
+      // A draft that fails from here on must not leave the previous draft.json for build.
+      await rm(ctx.paths.artifact(id, 'draft.json'), { force: true });
       const input = await loadDraftInput(ctx, id);
       const config = ctx.config.draft;
       const offline = config.provider === 'offline';

@@ -17,7 +17,7 @@ export const PROFILE_FILE = 'profile.json';
 /** processed/<id>/profile.json: DuckDB statistics of every tabular file of a scraped dataset. */
 export const profileStage: StageDefinition = {
   stage: 'profile',
-  version: '1',
+  code: { modules: [import.meta.url], packages: ['@duckdb/node-api'] },
   async inputs(ctx, id) {
     const files = await listRawFiles(ctx.paths.rawFilesDir(id));
     const hashed = [];

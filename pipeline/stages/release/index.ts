@@ -1,10 +1,16 @@
+import { join } from 'node:path';
 import type { Context } from '../../context.ts';
+import { UserError } from '../../errors.ts';
+import { asDatasetId } from '../../ids.ts';
 import { emptySummary, type StageSummary } from '../../progress.ts';
 import { collectCorpusTasks, type ReleaseRejection, type ReleaseTask } from '../../release/collect.ts';
-import { collectProcessedTasks } from '../../release/processed.ts';
+import { collectProcessedTasks, type ExcludedTask } from '../../release/processed.ts';
 import { type ReleaseResult, writeRelease } from '../../release/write.ts';
+import { stageOrder } from '../../store/paths.ts';
+import { listDatasetDirs, readStatus } from '../../store/status.ts';
 import { readLimitsFrom } from '../../util/inside.ts';
 import type { StageRunOptions } from '../registry.ts';
+import { existingRelease, releaseInputsHash } from './freshness.ts';
 
 export interface ReleaseRunOptions extends StageRunOptions {
   version?: string;
@@ -12,28 +18,71 @@ export interface ReleaseRunOptions extends StageRunOptions {
   corpus?: string;
 }
 
-/** The release is one artifact for the whole corpus, so it reports as a single item. */
-export async function release(
-  ctx: Context,
-  options: ReleaseRunOptions = {},
-): Promise<ReleaseResult & { tasks: ReleaseTask[]; rejected: ReleaseRejection[] }> {
-  const { tasks, rejected } = options.corpus
-    ? await collectCorpusTasks(options.corpus, readLimitsFrom(ctx.config.corpus.limits))
-    : { tasks: await collectProcessedTasks(ctx), rejected: [] };
-  for (const r of rejected) ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
+export interface ReleaseOutcome extends ReleaseResult {
+  tasks: ReleaseTask[];
+  excluded: ExcludedTask[];
+  /** `release --corpus`: corpus tasks left out, with a stable reason. */
+  rejected: ReleaseRejection[];
+  /** True when the release on disk was made from the same inputs and was left as it is. */
+  fresh: boolean;
+}
+
+/**
+ * Writes splits/<version>/ unless it already holds a release of the same inputs (then it is
+ * left alone). A release of other inputs is immutable: refused unless `force`.
+ */
+export async function release(ctx: Context, options: ReleaseRunOptions = {}): Promise<ReleaseOutcome> {
+  const collected = options.corpus
+    ? { ...(await collectCorpusTasks(options.corpus, readLimitsFrom(ctx.config.corpus.limits))), excluded: [] }
+    : { ...(await collectProcessedTasks(ctx)), rejected: [] };
+  for (const r of collected.rejected) ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
   const only = options.only ? new Set<string>(options.only) : undefined;
-  const chosen = only ? tasks.filter((t) => only.has(t.dataset)) : tasks;
+  const chosen = only ? collected.tasks.filter((t) => only.has(t.dataset)) : collected.tasks;
+  const excluded = only ? collected.excluded.filter((e) => only.has(e.dataset)) : collected.excluded;
+  const version = options.version ?? ctx.config.release.version;
+  const dir = join(ctx.paths.splits, version);
+  const inputsHash = await releaseInputsHash(ctx, version, chosen, excluded);
+  const existing = await existingRelease(dir);
+  if (existing && !options.force) {
+    if (existing.manifest?.inputs_hash === inputsHash && existing.complete) {
+      const rejected = existing.manifest.rejected ?? [];
+      return { dir, manifest: existing.manifest, tasks: chosen, excluded, rejected, fresh: true };
+    }
+    throw new UserError(
+      `release ${version} already exists at ${dir} with other content (its tasks, verdicts, config or code changed since); ` +
+        `releases are immutable: set release.version (or --version) to a new version, or rewrite it with \`dare-forge release --version ${version} --force\``,
+    );
+  }
   const result = await writeRelease(ctx, chosen, {
-    version: options.version ?? ctx.config.release.version,
-    force: options.force ?? false,
-    rejected,
+    version,
+    force: true,
+    excluded,
+    inputsHash,
+    rejected: collected.rejected,
   });
   const released = new Set(result.manifest.tasks.map((t) => t.task));
   return {
     ...result,
     tasks: chosen.filter((t) => released.has(t.task)),
+    excluded,
     rejected: result.manifest.rejected ?? [],
+    fresh: false,
   };
+}
+
+/** Datasets whose latest record at some stage is an error: a rerun retries them. */
+async function datasetsInError(ctx: Context): Promise<string[]> {
+  const out: string[] = [];
+  for (const id of await listDatasetDirs(ctx.paths.processed)) {
+    for (const stage of stageOrder) {
+      if (stage === 'release') continue;
+      if ((await readStatus(ctx.paths, stage, id))?.outcome.status === 'error') {
+        out.push(id);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promise<StageSummary> {
@@ -44,17 +93,40 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
     );
     return emptySummary('release');
   }
+  const version = options.version ?? ctx.config.release.version;
+  // A release is immutable once written, so `run` does not make one of an unfinished corpus:
+  // datasets in error are retried by the next run, which then releases.
+  const inError = await datasetsInError(ctx);
+  if (inError.length > 0) {
+    ctx.logger.warn(
+      `release ${version}: not written: ${inError.length} dataset(s) ended in error (${inError.slice(0, 3).join(', ')}${inError.length > 3 ? ', ...' : ''}); ` +
+        `rerun to retry them, or release what passed with \`dare-forge release --version ${version}\``,
+    );
+    return emptySummary('release');
+  }
   ctx.progress.emit({ type: 'stage:start', stage: 'release', total: 1 });
-  // `run` rewrites the configured version each time: it is the working release of this corpus.
-  const result = await release(ctx, { ...options, force: options.force ?? true });
+  const result = await release(ctx, { ...options, version });
   const counts = result.manifest.counts.tasks;
   ctx.logger.info(
-    `release ${result.manifest.version}: ${counts.train} train and ${counts.eval} eval tasks in ${result.dir}`,
+    `release ${result.manifest.version}: ${counts.train} train and ${counts.eval} eval tasks in ${result.dir}` +
+      `${result.fresh ? ' (fresh: its inputs did not change, left as it was)' : ''}` +
+      `${result.excluded.length ? `; ${result.excluded.length} left out (see manifest.json excluded)` : ''}`,
   );
+  const rejected: Record<string, number> = {};
+  for (const e of result.excluded) rejected[e.reason] = (rejected[e.reason] ?? 0) + 1;
+  const total = result.tasks.length + result.excluded.length;
   const summary: StageSummary = {
-    ...emptySummary('release', result.tasks.length),
-    processed: result.tasks.length,
+    ...emptySummary('release', total),
+    processed: result.fresh ? 0 : total,
+    fresh: result.fresh ? total : 0,
     ok: result.tasks.length,
+    rejected,
+    failures: result.excluded.map((e) => ({
+      id: asDatasetId(e.dataset),
+      status: 'rejected' as const,
+      reason: e.reason,
+      detail: e.task === e.dataset ? e.detail : `${e.task}: ${e.detail}`,
+    })),
     wall_ms: Math.round(ctx.clock.now() - started),
   };
   ctx.progress.emit({ type: 'stage:end', summary });

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Context } from '../../context.ts';
 import { errorMessage, Rejection } from '../../errors.ts';
@@ -9,7 +9,7 @@ import { inShard } from '../../shard.ts';
 import { sourceFor } from '../../sources/index.ts';
 import type { KaggleListItem } from '../../sources/shapes.ts';
 import type { Source } from '../../sources/source.ts';
-import { replaceDirAtomic, writeJsonAtomic } from '../../store/atomic.ts';
+import { replaceDirAtomic, sweepLeftovers, writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { sha256File } from '../../util/hash.ts';
 
@@ -19,19 +19,29 @@ export interface ScrapeOptions {
   source?: Source['kind'];
 }
 
-/** The listing fields that mean "the dataset changed" (counters like viewCount do not). */
-function listingIdentity(item: KaggleListItem) {
+/**
+ * The listing fields that mean "the dataset changed" (counters like viewCount do not). An
+ * owner can edit the title, description, license or tags without a new version: those land in
+ * listing.json and metadata.json, which build copies into every task, so they count too.
+ */
+export function listingIdentity(item: KaggleListItem) {
   return {
     ref: item.ref,
     lastUpdated: item.lastUpdated ?? null,
     currentVersionNumber: item.currentVersionNumber ?? null,
     totalBytes: item.totalBytes ?? null,
+    title: item.title ?? null,
+    subtitle: item.subtitle ?? null,
+    description: item.description ?? null,
+    licenseName: item.licenseName ?? null,
+    tags: item.tags ?? null,
   };
 }
 
 export function scrapeDefinition(
   source: Source,
   items: ReadonlyMap<DatasetId, KaggleListItem>,
+  collisions: ReadonlyMap<DatasetId, readonly string[]> = new Map(),
 ): StageDefinition {
   const itemOf = (id: DatasetId) => {
     const item = items.get(id);
@@ -40,8 +50,16 @@ export function scrapeDefinition(
   };
   return {
     stage: 'scrape',
-    version: '1',
+    code: { modules: [import.meta.url], packages: ['yauzl'] },
     async inputs(ctx, id) {
+      const refs = collisions.get(id);
+      if (refs) {
+        throw new Rejection(
+          'id_collision',
+          `refs ${refs.join(' and ')} map to the same dataset folder (${refs.map((r) => datasetIdFromRef(r)).join(', ')}): ` +
+            'neither is scraped, so one cannot overwrite the other; pick one with --only or drop the other from the source',
+        );
+      }
       const item = itemOf(id);
       return {
         source: source.kind,
@@ -110,10 +128,38 @@ export async function scrapeDatasets(
       ctx.logger.warn(`scrape: skipping listing item: ${errorMessage(error)}`);
       continue;
     }
-    byId.set(id, item);
+    byId.set(id, byId.get(id) ?? item);
   }
+  const collisions = idCollisions(items);
   await sweepOwnTempDirs(ctx, new Set(byId.keys()));
-  return runStage(ctx, scrapeDefinition(source, byId), [...byId.keys()], options);
+  return runStage(ctx, scrapeDefinition(source, byId, collisions), [...byId.keys()], options);
+}
+
+/**
+ * Distinct refs whose dataset ids are equal (`a_b/c` and `a/b_c`), or equal but for case (one
+ * folder on a case-insensitive disk): id -> every ref of its group, sorted.
+ */
+export function idCollisions(items: readonly KaggleListItem[]): Map<DatasetId, string[]> {
+  const groups = new Map<string, Map<string, DatasetId>>();
+  for (const item of items) {
+    let id: DatasetId;
+    try {
+      id = datasetIdFromRef(item.ref);
+    } catch {
+      continue;
+    }
+    const key = id.toLowerCase();
+    const group = groups.get(key) ?? new Map<string, DatasetId>();
+    group.set(item.ref, id);
+    groups.set(key, group);
+  }
+  const out = new Map<DatasetId, string[]>();
+  for (const group of groups.values()) {
+    if (group.size < 2) continue;
+    const refs = [...group.keys()].sort();
+    for (const id of group.values()) out.set(id, refs);
+  }
+  return out;
 }
 
 /**
@@ -131,7 +177,7 @@ async function sweepOwnTempDirs(ctx: Context, ids: ReadonlySet<string>): Promise
     const match = /^\.(.+)\.[0-9a-f]{12}\.tmp(\.old)?$/.exec(name);
     return match?.[1] !== undefined && ids.has(match[1]) && inShard(match[1], ctx.shard);
   });
-  await Promise.all(leftovers.map((name) => rm(join(ctx.paths.raw, name), { recursive: true, force: true })));
+  await sweepLeftovers(leftovers.map((name) => join(ctx.paths.raw, name)));
 }
 
 export async function run(ctx: Context, options: ScrapeOptions = {}): Promise<StageSummary> {

@@ -16,7 +16,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { datasetsOkAt } from '../../store/status.ts';
 import { verdictEnvironment } from './environment.ts';
-import { REFERENCE_PREDICTIONS, taskFileHashes, taskFolders } from './inputs.ts';
+import { REFERENCE_PREDICTIONS, taskFileHashes, taskFolderHash, taskFolders } from './inputs.ts';
 import { programHashes } from './python-checks.ts';
 import type { Verdict } from './schema.ts';
 import type { TaskCheckOptions } from './tabular.ts';
@@ -38,7 +38,8 @@ export interface VerifyEnvironment {
 export function makeVerifyStage(environment: VerifyEnvironment, checks: VerifyChecksConfig): StageDefinition {
   return {
     stage: 'verify',
-    version: '1',
+    // The library versions of the interpreter are in the inputs (the environment fingerprint).
+    code: { modules: [import.meta.url], python: ['verifiers', 'pipeline/stages/verify/python'] },
     async inputs(ctx, id) {
       const tasksDir = join(ctx.paths.processedDir(id), 'tasks');
       const tasks: Record<string, Record<string, string>> = {};
@@ -84,13 +85,14 @@ async function verifyDataset(
   const artifacts: string[] = [];
   for (const task of await taskFolders(tasksDir)) {
     const taskDir = join(tasksDir, task);
+    const folder = await taskFolderHash(taskDir);
     const { verdict: taskVerdict, predictions } = await verifyTask(taskDir, task, options);
     const path = join(taskDir, REFERENCE_PREDICTIONS);
     if (predictions) {
       await writeFileAtomic(path, predictions);
       artifacts.push(path);
     } else await rm(path, { force: true });
-    verdict.tasks.push(taskVerdict);
+    verdict.tasks.push({ ...taskVerdict, folder_sha256: folder });
   }
   const verdictPath = ctx.paths.artifact(id, 'verdict.json');
   await writeJsonAtomic(verdictPath, verdict);

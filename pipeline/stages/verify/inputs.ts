@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { sha256File } from '../../util/hash.ts';
+import { hashValue, sha256File } from '../../util/hash.ts';
 
 /** The file this stage writes into a task folder: excluded from the folder's input hash. */
 export const REFERENCE_PREDICTIONS = join('verify', 'simulated_pred_local.csv');
@@ -29,4 +29,9 @@ export async function taskFileHashes(taskDir: string): Promise<Record<string, st
     .sort();
   for (const path of files) hashes[path] = await sha256File(join(taskDir, path));
   return hashes;
+}
+
+/** The digest a verdict records and release compares: the folder's files and their hashes. */
+export async function taskFolderHash(taskDir: string): Promise<string> {
+  return hashValue(await taskFileHashes(taskDir));
 }

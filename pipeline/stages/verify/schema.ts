@@ -36,6 +36,11 @@ export const taskVerdictSchema = z.object({
   checks: z.array(checkSchema),
   /** sha256 of the reference prediction file written to verify/ (IF tasks). */
   reference_sha256: z.string().nullable(),
+  /**
+   * Digest of the task folder as verified (every file but our reference predictions): release
+   * ships the task only while the folder still has it. Absent in verdicts of older versions.
+   */
+  folder_sha256: z.string().optional(),
 });
 export type TaskVerdict = z.infer<typeof taskVerdictSchema>;
 
