@@ -11,7 +11,7 @@ import os
 import sys
 
 # What a job may read or write without it being an attempt on the host.
-ALLOWED = ("/tmp", "/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin", "/dev", "/sys/devices/system/cpu")
+ALLOWED = ("/tmp", "/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin", "/dev", "/sys/devices/system/cpu", "/opt/dare-forge")
 PROCESS_CALLS = {"ptrace", "process_vm_readv", "process_vm_writev", "kill", "tgkill", "pidfd_open"}
 PRIVILEGE_CALLS = {"mount", "umount", "umount2", "unshare", "setns", "chroot", "pivot_root", "syscall", "capset"}
 NETWORK_EVENTS = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"}
