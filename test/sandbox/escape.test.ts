@@ -1,4 +1,4 @@
-import { access, readFile, realpath, writeFile } from 'node:fs/promises';
+import { access, readFile, realpath } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,8 +95,8 @@ describe('a job written to escape the sandbox', () => {
     expect(cheater.run_result?.stderr).toBe('');
     const outcome = JSON.parse(cheater.run_result?.stdout ?? '{}') as Record<string, string>;
     expect(Object.keys(outcome)).toHaveLength(15);
-    for (const [escape, result] of Object.entries(outcome)) {
-      expect(`${escape}: ${result}`).toMatch(new RegExp(`^${escape}: blocked`));
+    for (const [name, result] of Object.entries(outcome)) {
+      expect(`${name}: ${result}`).toMatch(new RegExp(`^${name}: blocked`));
     }
     expect(outcome.total_disk).toMatch(/errno 28 after \d+ bytes/);
     expect(unix.connections).toBe(0);
@@ -164,7 +164,7 @@ describe('each sandbox claim on its own', () => {
     const input = Buffer.alloc((MAX_DISK_MB + 2) * 1024 * 1024, 7);
     const code = [
       "size = len(open('big.bin', 'rb').read())",
-      "open('mine.bin', 'wb').write(b'x' * (" + String(MAX_DISK_MB - 1) + ' * 1024 * 1024))',
+      `open('mine.bin', 'wb').write(b'x' * (${String(MAX_DISK_MB - 1)} * 1024 * 1024))`,
       'print(size)',
     ].join('\n');
     const response = await runJob(code, { 'data/../big.bin': encodeFile(input) });

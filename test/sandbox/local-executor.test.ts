@@ -82,7 +82,7 @@ describe('LocalExecutor', () => {
       '    except OSError as error:',
       "        print('refused', path, error.errno)",
       `open('/tmp/${marker}', 'w').write('scratch')`,
-      "open('inside.txt', 'w').write(open('/tmp/" + marker + "').read())",
+      `open('inside.txt', 'w').write(open('/tmp/${marker}').read())`,
     ].join('\n');
     const response = await run(code, { fetch_files: ['inside.txt'] });
     expect(response.status).toBe('Success');
