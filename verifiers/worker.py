@@ -205,6 +205,9 @@ def collect(child, pipes, job):
         selector.register(fd, selectors.EVENT_READ, name)
         buffers[name] = bytearray()
     limit, deadline = job["max_output_bytes"], time.monotonic() + job["timeout_s"]
+    # Fetched files are base64 of at most the job's tmpfs; a longer report is garbage.
+    inputs = sum(len(text) for text in job["files"].values())
+    ceilings = {"events": MAX_EVENT_BYTES, "result": (job["max_disk_mb"] * MEGABYTE * 4) // 3 + inputs + MEGABYTE}
     verdict, status, grace_end = None, None, None
     while True:
         now = time.monotonic()
@@ -226,8 +229,8 @@ def collect(child, pipes, job):
             if not chunk:
                 selector.unregister(key.fd)
                 continue
-            if key.data == "events" and len(buffers["events"]) >= MAX_EVENT_BYTES:
-                continue
+            if len(buffers[key.data]) >= ceilings.get(key.data, float("inf")):
+                continue  # the job writes these pipes too: keep what we need, drop the rest
             buffers[key.data].extend(chunk)
             if key.data in ("stdout", "stderr") and len(buffers[key.data]) > limit:
                 verdict = "output"

@@ -46,7 +46,14 @@ export function workerCommand(options: IsolationOptions): WorkerCommand {
   const view = options.view.flatMap((entry) =>
     entry.kind === 'bind' ? ['--ro-bind', entry.path, entry.path] : ['--symlink', entry.target, entry.path],
   );
+  // bubblewrap makes missing parents (/etc for /etc/ld.so.cache) 0700, which a job's uid
+  // could not traverse: create them world-traversable first.
+  const targets = [...options.view.map((entry) => entry.path), SANDBOX_VERIFIERS];
+  const parents = [...new Set(targets.flatMap(ancestors))]
+    .filter((path) => !targets.includes(path))
+    .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
   const args = [
+    ...parents.flatMap((path) => ['--perms', '0755', '--dir', path]),
     ...view,
     ...['--ro-bind', dirname(WORKER_SCRIPT), SANDBOX_VERIFIERS],
     ...['--dev', '/dev', '--remount-ro', '/dev', '--proc', '/proc', '--dir', '/tmp', '--remount-ro', '/'],
@@ -64,6 +71,12 @@ export function workerCommand(options: IsolationOptions): WorkerCommand {
     ...(options.jobUid === null ? [] : ['--uid', String(options.jobUid)]),
   ];
   return { command: options.bwrap, args, env: {} };
+}
+
+/** `/a/b/c` -> [`/a`, `/a/b`]. */
+function ancestors(path: string): string[] {
+  const parts = path.split('/').filter(Boolean);
+  return parts.slice(0, -1).map((_, index) => `/${parts.slice(0, index + 1).join('/')}`);
 }
 
 /** Fails the run with one clear message when the sandbox cannot be built on this machine. */

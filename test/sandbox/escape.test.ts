@@ -1,13 +1,22 @@
+import { execFile } from 'node:child_process';
 import { access, readFile, realpath } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFile } from '../../pipeline/sandbox/contract.ts';
+import {
+  type EnvironmentFingerprint,
+  environmentFingerprint,
+  fingerprintSchema,
+} from '../../pipeline/sandbox/fingerprint.ts';
 import { createLocalExecutor } from '../../pipeline/sandbox/index.ts';
 import type { LocalExecutor } from '../../pipeline/sandbox/local-executor.ts';
 import { testdir } from '../support/testdir.ts';
 import { commandLines, processesOf, verifyConfig } from './support.ts';
 
+const exec = promisify(execFile);
+const FINGERPRINT = join(import.meta.dirname, '../../verifiers/fingerprint.py');
 const MAX_DISK_MB = 8;
 const config = verifyConfig(`verify:
   pool_size: 2
@@ -160,6 +169,17 @@ describe('each sandbox claim on its own', () => {
       expect(name).toMatch(/^(ld\.so\..*|alternatives|localtime|timezone|python3(\.\d+)?)$/);
   });
 
+  it('lets a job load the same BLAS libraries as the host (their /etc/alternatives links resolve)', async () => {
+    const host = await exec(config.python, [FINGERPRINT], {
+      env: { ...process.env, OPENBLAS_NUM_THREADS: '1' },
+    });
+    const libraries = (fingerprint: EnvironmentFingerprint) =>
+      fingerprint.blas.map((pool) => `${pool.internal_api} ${pool.filepath}`).sort();
+    const inside = await environmentFingerprint(executor);
+    expect(libraries(inside)).toEqual(libraries(fingerprintSchema.parse(JSON.parse(host.stdout))));
+    expect(inside.blas.length).toBeGreaterThan(0);
+  });
+
   it('gives the whole disk quota on top of input files larger than it', async () => {
     const input = Buffer.alloc((MAX_DISK_MB + 2) * 1024 * 1024, 7);
     const code = [
@@ -187,5 +207,24 @@ describe('each sandbox claim on its own', () => {
     expect(errno).toBe(28);
     expect(count).toBeLessThanOrEqual(64 * MAX_DISK_MB + 1024);
     expect(response.blocked_attempts?.map((attempt) => attempt.kind)).toEqual(['disk_quota']);
+  });
+});
+
+describe('what a job writes to the harness pipes', () => {
+  it('cannot forge a sandbox failure or flood the worker', async () => {
+    const code = [
+      'import os',
+      'os.write(4, b\'{"error": "forged"}\\n\')',
+      "chunk = b'x' * (1 << 20)",
+      'for _ in range(64):',
+      '    os.write(4, chunk)',
+      "    os.write(3, b'network\\tforged\\n' * 4096)",
+      "print('done')",
+    ].join('\n');
+    const response = await runJob(code);
+    expect(response.status).toBe('Success');
+    expect(response.run_result?.stdout).toBe('done\n');
+    expect(response.files).toEqual({});
+    expect(response.blocked_attempts).toEqual([{ kind: 'network', detail: 'forged' }]);
   });
 });
