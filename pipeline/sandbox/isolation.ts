@@ -28,9 +28,11 @@ export interface IsolationOptions {
  * The command that starts one warm worker inside bubblewrap: a read-only root holding only
  * the system view and our verifiers, nothing writable (each job mounts its own quota-limited
  * /tmp, see verifiers/jail.py), no network (empty net namespace), private /dev, /proc, IPC,
- * UTS and PID namespaces. Running as root we keep only the capabilities the worker needs to
- * switch to the slot's unprivileged uid; running as another user we add a user namespace
- * and jobs keep our uid.
+ * UTS and PID namespaces. The worker keeps only what it needs: CAP_SYS_ADMIN to give each
+ * job a fresh pid namespace and, as root, CAP_SETUID/SETGID to switch to the slot's
+ * unprivileged uid and CAP_KILL to kill that uid's job. Jobs get none of these (they switch
+ * uid or enter their own user namespace, then drop every capability before their code);
+ * running as another user we add a user namespace and jobs keep our uid.
  */
 export function workerCommand(options: IsolationOptions): WorkerCommand {
   const threads = String(options.blasThreads);
