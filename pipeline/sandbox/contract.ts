@@ -26,6 +26,14 @@ export const commandResultSchema = z.object({
   stderr: z.string().nullable().optional(),
 });
 
+/**
+ * What a job tried that the sandbox hides or refuses (the attempt is blocked either way):
+ * a host path, another process, the network, a privileged call, or the disk quota. Our
+ * extension of the contract, reported by the local executor; SandboxFusion never sends it.
+ */
+export const blockedKindSchema = z.enum(['host_path', 'process', 'network', 'privilege', 'disk_quota']);
+export const blockedAttemptSchema = z.object({ kind: blockedKindSchema, detail: z.string() });
+
 export const runCodeResponseSchema = z.object({
   status: z.enum(['Success', 'Failed', 'SandboxError']),
   message: z.string().default(''),
@@ -33,12 +41,14 @@ export const runCodeResponseSchema = z.object({
   run_result: commandResultSchema.nullable().default(null),
   files: z.record(z.string(), z.string()).default({}),
   executor_pod_name: z.string().nullable().optional(),
+  blocked_attempts: z.array(blockedAttemptSchema).optional(),
 });
 
 export type RunCodeRequest = z.input<typeof runCodeRequestSchema>;
 export type ParsedRunCodeRequest = z.output<typeof runCodeRequestSchema>;
 export type CommandResult = z.infer<typeof commandResultSchema>;
 export type RunCodeResponse = z.infer<typeof runCodeResponseSchema>;
+export type BlockedAttempt = z.infer<typeof blockedAttemptSchema>;
 
 export interface RunOptions {
   signal?: AbortSignal;

@@ -4,14 +4,14 @@ import type { Executor } from './contract.ts';
 import { LocalExecutor } from './local-executor.ts';
 import { RemoteExecutor } from './remote-executor.ts';
 
-export type { Executor, RunCodeRequest, RunCodeResponse } from './contract.ts';
+export type { BlockedAttempt, Executor, RunCodeRequest, RunCodeResponse } from './contract.ts';
 export { type EnvironmentFingerprint, environmentFingerprint } from './fingerprint.ts';
 export { LocalExecutor } from './local-executor.ts';
 export { type ReferenceOutcome, runReferenceSolution } from './reference.ts';
 export { RemoteExecutor } from './remote-executor.ts';
 
 /** The local warm pool built from the verify config section. */
-export function createLocalExecutor(verify: VerifyConfig, tempRoot?: string): Promise<LocalExecutor> {
+export function createLocalExecutor(verify: VerifyConfig): Promise<LocalExecutor> {
   return LocalExecutor.create({
     python: verify.python,
     bwrap: verify.bwrap,
@@ -19,7 +19,6 @@ export function createLocalExecutor(verify: VerifyConfig, tempRoot?: string): Pr
     blasThreads: verify.blas_threads,
     jobUidBase: verify.job_uid_base,
     limits: verify.limits,
-    tempRoot,
   });
 }
 

@@ -1,6 +1,4 @@
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import type { SandboxLimits } from '../config/sections/verify.ts';
 import { errorMessage } from '../errors.ts';
 import {
@@ -13,8 +11,9 @@ import {
   sandboxError,
 } from './contract.ts';
 import { canSwitchUid, checkIsolationTools, workerCommand } from './isolation.ts';
-import { readJobFiles, writeJobFiles } from './job-files.ts';
+import { jobFiles, safeRelativePath } from './job-files.ts';
 import type { WorkerJob, WorkerResult } from './protocol.ts';
+import { systemView, type ViewEntry } from './system-view.ts';
 import { claimJobUid, type UidClaim } from './uid-claims.ts';
 import { WorkerProcess } from './worker-process.ts';
 
@@ -26,8 +25,6 @@ export interface LocalExecutorOptions {
   blasThreads: number;
   jobUidBase: number;
   limits: SandboxLimits;
-  /** Parent of the pool's temp folder (default: the OS temp folder). */
-  tempRoot?: string;
 }
 
 interface Slot {
@@ -40,29 +37,28 @@ interface Slot {
 /**
  * The SandboxFusion contract on this machine: a pool of warm, sandboxed Python workers
  * (pandas and scikit-learn imported once), each running one job at a time in a fresh folder.
+ * Job files never touch the host disk: they travel through the worker's pipe into the job's
+ * own tmpfs, which vanishes with the job (nothing is left behind, even by a killed pool).
  */
 export class LocalExecutor implements Executor {
   readonly name = 'local';
   readonly #options: LocalExecutorOptions;
-  readonly #poolRoot: string;
+  readonly #view: readonly ViewEntry[];
   readonly #slots: Slot[] = [];
   readonly #waiting: Array<(slot: Slot) => void> = [];
   #jobCounter = 0;
   #restarts = 0;
   #closed = false;
 
-  private constructor(options: LocalExecutorOptions, poolRoot: string) {
+  private constructor(options: LocalExecutorOptions, view: readonly ViewEntry[]) {
     this.#options = options;
-    this.#poolRoot = poolRoot;
+    this.#view = view;
   }
 
   /** Starts the pool and waits until every worker has its libraries imported. */
   static async create(options: LocalExecutorOptions): Promise<LocalExecutor> {
     await checkIsolationTools(options.bwrap, options.python);
-    const poolRoot = await mkdtemp(join(options.tempRoot ?? tmpdir(), 'dare-forge-sandbox-'));
-    // Traversable but not listable or writable: each job folder belongs to its slot's uid.
-    await chmod(poolRoot, 0o711);
-    const executor = new LocalExecutor(options, poolRoot);
+    const executor = new LocalExecutor(options, await systemView(options.python));
     const size = options.poolSize > 0 ? options.poolSize : availableParallelism();
     try {
       for (let index = 0; index < size; index++) {
@@ -103,36 +99,38 @@ export class LocalExecutor implements Executor {
     if (request.stdin)
       return sandboxError('stdin is not supported by the local executor; pass a file instead');
     if (this.#closed) return sandboxError('the local executor is closed');
-    const folder = join(this.#poolRoot, `job-${++this.#jobCounter}`);
+    const files = jobFiles(request.files);
+    if (!files.ok) return sandboxError(files.message);
+    const limits = this.#options.limits;
+    const job: WorkerJob = {
+      id: String(++this.#jobCounter),
+      code: request.code,
+      files: files.files,
+      fetch_files: request.fetch_files.filter((path) => safeRelativePath(path).ok),
+      timeout_s: request.run_timeout,
+      memory_mb: request.memory_limit_MB > 0 ? request.memory_limit_MB : limits.memory_limit_mb,
+      max_processes: limits.max_processes,
+      max_file_mb: limits.max_file_mb,
+      max_disk_mb: limits.max_disk_mb,
+      max_output_bytes: limits.max_output_bytes,
+    };
     try {
-      await mkdir(folder, { mode: 0o700 });
-      await writeJobFiles(folder, request.files);
-      const limits = this.#options.limits;
-      const job: WorkerJob = {
-        id: String(this.#jobCounter),
-        dir: folder,
-        code: request.code,
-        timeout_s: request.run_timeout,
-        memory_mb: request.memory_limit_MB > 0 ? request.memory_limit_MB : limits.memory_limit_mb,
-        max_processes: limits.max_processes,
-        max_file_mb: limits.max_file_mb,
-        max_output_bytes: limits.max_output_bytes,
-      };
       const result = await this.#runOnWorker(job, options.signal);
       if (result.status === 'Error') return sandboxError(`sandbox worker: ${result.message}`);
-      const { id: _id, truncated: _truncated, ...run } = result;
+      const { id: _id, truncated: _truncated, files: fetched, blocked, ...run } = result;
       return {
         status: overallStatus(run),
         message: '',
         compile_result: null,
         run_result: run,
-        files: await readJobFiles(folder, request.fetch_files),
+        files: Object.fromEntries(
+          job.fetch_files.flatMap((path) => (path in fetched ? [[path, fetched[path]!]] : [])),
+        ),
         executor_pod_name: 'local',
+        blocked_attempts: blocked,
       };
     } catch (error) {
       return sandboxError(errorMessage(error));
-    } finally {
-      await rm(folder, { recursive: true, force: true });
     }
   }
 
@@ -140,7 +138,6 @@ export class LocalExecutor implements Executor {
     this.#closed = true;
     await Promise.all(this.#slots.map((slot) => slot.worker.stop()));
     await Promise.all(this.#slots.map((slot) => slot.uid?.release()));
-    await rm(this.#poolRoot, { recursive: true, force: true });
   }
 
   /** A worker that dies under a job (killed, OOM) is replaced and the job retried once. */
@@ -171,7 +168,7 @@ export class LocalExecutor implements Executor {
     const command = workerCommand({
       bwrap: options.bwrap,
       python: options.python,
-      poolRoot: this.#poolRoot,
+      view: this.#view,
       jobUid: uid?.uid ?? null,
       blasThreads: options.blasThreads,
     });

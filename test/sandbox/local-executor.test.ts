@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFile } from '../../pipeline/sandbox/contract.ts';
 import { createLocalExecutor } from '../../pipeline/sandbox/index.ts';
@@ -70,28 +71,25 @@ describe('LocalExecutor', () => {
     expect(response.run_result?.stderr).toMatch(/Network is unreachable|Errno 101/);
   });
 
-  it('lets a job write nowhere outside its folder', async () => {
-    const targets = [
-      '/tmp/dare-forge-escape',
-      '/dev/shm/dare-forge-escape',
-      `${process.cwd()}/escape.txt`,
-      '/root/escape',
-    ];
+  it('lets a job write only its own folder and a private /tmp, never the host', async () => {
+    const targets = ['/dev/shm/dare-forge-escape', '/usr/escape', '/etc/escape', '/escape', '/root/escape'];
+    const marker = `dare-forge-private-tmp-${process.pid}`;
     const code = [
-      'import sys',
       `targets = ${JSON.stringify(targets)}`,
       'for path in targets:',
       '    try:',
       "        open(path, 'w').write('x'); print('WROTE', path)",
       '    except OSError as error:',
       "        print('refused', path, error.errno)",
-      "open('inside.txt', 'w').write('ok')",
+      `open('/tmp/${marker}', 'w').write('scratch')`,
+      `open('inside.txt', 'w').write(open('/tmp/${marker}').read())`,
     ].join('\n');
     const response = await run(code, { fetch_files: ['inside.txt'] });
     expect(response.status).toBe('Success');
     expect(response.run_result?.stdout).not.toContain('WROTE');
     expect(response.run_result?.stdout?.match(/refused/g)).toHaveLength(targets.length);
-    expect(fetched(response, 'inside.txt')).toBe('ok');
+    expect(fetched(response, 'inside.txt')).toBe('scratch');
+    await expect(access(`/tmp/${marker}`)).rejects.toThrow(/ENOENT/);
   });
 
   it('kills an infinite loop at the timeout, even one that closed its output first', async () => {

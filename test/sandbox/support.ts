@@ -40,3 +40,15 @@ export async function processesOf(uids: readonly number[]): Promise<number[]> {
   }
   return found;
 }
+
+/** Command lines of every process on this machine (space-joined argv), from /proc. */
+export async function commandLines(): Promise<string[]> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const lines: string[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const text = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (text) lines.push(text.replace(/\0$/, '').replaceAll('\0', ' '));
+  }
+  return lines;
+}

@@ -24,6 +24,13 @@ const sandboxLimits = z
         'Processes (and threads) a job may have at once (RLIMIT_NPROC of its uid); contains fork bombs.',
       ),
     max_file_mb: z.int().min(1).default(256).describe('Largest file a job may write, in MiB (RLIMIT_FSIZE).'),
+    max_disk_mb: z
+      .int()
+      .min(1)
+      .default(512)
+      .describe(
+        'Total MiB a job may write beyond its input files, in its folder and /tmp together (a size-limited tmpfs, so it is memory; file count is limited to 64 per MiB). Writes past it fail with "No space left on device".',
+      ),
     max_output_bytes: z
       .int()
       .min(1024)
