@@ -1,5 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BuildConfig } from '../../config/sections/build.ts';
 import type { Context } from '../../context.ts';
 import { errorMessage, Rejection } from '../../errors.ts';
 import { asDatasetId, type DatasetId, type TaskFamily, taskId } from '../../ids.ts';
@@ -17,6 +18,7 @@ import { metadataText } from './metadata.ts';
 import type { RewriteRecord } from './rewrite/index.ts';
 import { rewriteInputs, rewriteTask } from './rewrite/stage.ts';
 import { loadTable } from './table.ts';
+import { verifiableBuildConfig, verifiableFormatsFor } from './verifiable.ts';
 import { QUESTION_ENTRY_FILE, writeTaskFolder } from './write-task.ts';
 
 export { draftFromPublishedMetadata } from './published.ts';
@@ -73,6 +75,19 @@ export function makeBuildStage(llm?: LlmClient): StageDefinition {
 
 export const buildStage: StageDefinition = makeBuildStage();
 
+/** The build config with only the formats the verifier can read (probed once per run). */
+async function buildConfig(ctx: Context): Promise<BuildConfig> {
+  const first = !verifiableProbed.has(ctx);
+  verifiableProbed.add(ctx);
+  const formats = await verifiableFormatsFor(ctx, ctx.config.verify.python);
+  if (first && !formats.includes('parquet') && ctx.config.build.file_format_weights.parquet > 0)
+    ctx.logger.warn(
+      `environment: ${ctx.config.verify.python} cannot read parquet (no pyarrow or fastparquet), so build draws tabular formats among ${formats.join(', ')} only`,
+    );
+  return verifiableBuildConfig(ctx.config.build, formats);
+}
+const verifiableProbed = new WeakSet<object>();
+
 async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
   const draftPath = ctx.paths.artifact(id, 'draft.json');
   const profilePath = ctx.paths.artifact(id, 'profile.json');
@@ -83,7 +98,7 @@ async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
     listing: inputs.listing,
     metadata: inputs.metadata,
     main_table: await sha256File(inputs.mainTablePath),
-    build: ctx.config.build,
+    build: await buildConfig(ctx),
     seed: ctx.config.corpus.seed,
   };
 }
@@ -99,7 +114,7 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
   const base: Omit<ComposeInput, 'task'> = {
     datasetId: id,
     corpusSeed: ctx.config.corpus.seed,
-    config: ctx.config.build,
+    config: await buildConfig(ctx),
     table,
     envelope: { listing: inputs.listing, metadata: inputs.metadata },
     metadataText: metadataText(inputs.metadata, inputs.draft.main_table),
