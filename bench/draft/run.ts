@@ -7,10 +7,12 @@ import { Logger } from '../../pipeline/logger.ts';
 import { run as runDraft } from '../../pipeline/stages/draft/index.ts';
 import { draftSchema } from '../../pipeline/stages/draft/schema.ts';
 import { compareWithPublished, formatAgreement, publishedTasks } from './compare.ts';
+import { heldOutDatasets, splitRule } from './split.ts';
 import { profiledWorkdir } from './workdir.ts';
 
 /**
- * The offline drafter on the 36 fixture datasets vs the published DARE-bench choices.
+ * The offline drafter on the 36 fixture datasets vs the published DARE-bench choices, reported
+ * separately on the tuning half and on the held-out half (split.ts states the rule).
  *   npx tsx bench/draft/run.ts [--keep]
  */
 const root = await mkdtemp(join(tmpdir(), 'dare-forge-bench-draft-'));
@@ -35,7 +37,16 @@ try {
     }
   }
   const rows = compareWithPublished(await publishedTasks(), drafts);
-  console.log(formatAgreement(rows));
+  console.log(`split: ${splitRule}`);
+  const heldOut = heldOutDatasets(rows.map((row) => row.task.dataset));
+  for (const [name, held] of [
+    ['tuning half', false],
+    ['held-out half', true],
+  ] as const) {
+    const half = rows.filter((row) => heldOut.has(row.task.dataset) === held);
+    console.log(`\n== ${name} (${new Set(half.map((r) => r.task.dataset)).size} datasets) ==`);
+    console.log(formatAgreement(half));
+  }
 } finally {
   await ctx.close();
   if (!process.argv.includes('--keep')) await rm(root, { recursive: true, force: true });

@@ -30,12 +30,12 @@ describe('time formats and resampling', () => {
 
   it('labels buckets as pandas does (month end, week ending Sunday, fixed steps)', () => {
     const at = Date.UTC(2019, 1, 13, 17, 42);
-    expect(formatTime('%m/%d/%Y', bucketLabel('1M', at) as number)).toBe('02/28/2019');
-    expect(formatTime('%Y-%m-%d', bucketLabel('MS', at) as number)).toBe('2019-02-01');
-    expect(formatTime('%Y-%m-%d', bucketLabel('W', at) as number)).toBe('2019-02-17');
-    expect(formatTime('%Y-%m-%d %H:%M', bucketLabel('15min', at) as number)).toBe('2019-02-13 17:30');
-    expect(formatTime('%Y-%m-%d', bucketLabel('Q', at) as number)).toBe('2019-03-31');
-    expect(bucketLabel('fortnightly', at)).toBeNull();
+    expect(formatTime('%m/%d/%Y', bucketLabel('1M', at, at) as number)).toBe('02/28/2019');
+    expect(formatTime('%Y-%m-%d', bucketLabel('MS', at, at) as number)).toBe('2019-02-01');
+    expect(formatTime('%Y-%m-%d', bucketLabel('W', at, at) as number)).toBe('2019-02-17');
+    expect(formatTime('%Y-%m-%d %H:%M', bucketLabel('15min', at, at) as number)).toBe('2019-02-13 17:30');
+    expect(formatTime('%Y-%m-%d', bucketLabel('Q', at, at) as number)).toBe('2019-03-31');
+    expect(bucketLabel('fortnightly', at, at)).toBeNull();
   });
 });
 

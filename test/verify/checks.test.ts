@@ -17,15 +17,34 @@ describe('task checks on constructed tasks', () => {
     const { verdict, predictions } = await verifyTask(dir, 'me_noise_class', taskOptions(pool()));
     expect(predictions?.toString().split('\n')[0]).toBe('row_id,y');
     expect(verdict.status).toBe('rejected');
-    expect(verdict.reasons).toEqual(['noise_irrelevant']);
+    expect(verdict.reasons).toEqual(['noise_irrelevant', 'leak_exact']);
     expect(check(verdict, 'range_filter')?.status).toBe('pass');
     expect(check(verdict, 'range_filter')?.metrics.noise_rows).toBe(8);
     expect(check(verdict, 'discrimination')?.metrics.changed_skip_range_filter).toBe(0);
     expect(check(verdict, 'discrimination')?.detail).toMatch(/skipping the range filter does not change/);
-    expect(verdict.flags).toEqual(['leak_suspected']);
+    // `leak` copies the label: a rejection now, not a flag.
     const leak = check(verdict, 'leak');
-    expect(leak?.detail).toMatch(/leak alone scores 1\.0000 on y/);
-    expect(leak?.detail).not.toMatch(/other alone/);
+    expect(leak?.status).toBe('fail');
+    expect(leak?.detail).toMatch(/one-to-one relabelling of it: leak on y$/);
+    expect(verdict.flags).toEqual([]);
+  });
+
+  it('rejects a bijective relabelling of the target as leak_exact', async () => {
+    const dir = join(await testdir(), 'me_relabel_class');
+    await writeIrrelevantNoiseTask(dir, (y) => (y === 'a' ? 'kind_7' : 'kind_2'));
+    const { verdict } = await verifyTask(dir, 'me_relabel_class', taskOptions(pool()));
+    expect(verdict.reasons).toContain('leak_exact');
+    expect(check(verdict, 'leak')?.detail).toMatch(/leak on y/);
+  });
+
+  it('keeps a near copy (one training row differs) a leak_suspected flag', async () => {
+    const dir = join(await testdir(), 'me_near_class');
+    await writeIrrelevantNoiseTask(dir, (y, row) => (row === 5 ? (y === 'a' ? 'b' : 'a') : y));
+    const { verdict } = await verifyTask(dir, 'me_near_class', taskOptions(pool()));
+    expect(verdict.reasons).not.toContain('leak_exact');
+    expect(verdict.flags).toEqual(['leak_suspected']);
+    expect(check(verdict, 'leak')?.detail).toMatch(/leak alone scores 1\.0000 on y/);
+    expect(check(verdict, 'leak')?.detail).not.toMatch(/other alone/);
   });
 
   it('rejects an MM task that no model can learn', async () => {

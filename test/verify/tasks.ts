@@ -34,7 +34,10 @@ export async function writeTask(
  * The MM part carries `leak`, a copy of a random label, beside an unrelated feature with
  * missing and infinite values.
  */
-export async function writeIrrelevantNoiseTask(dir: string): Promise<void> {
+export async function writeIrrelevantNoiseTask(
+  dir: string,
+  leakOf: (y: string, row: number) => string = (y) => y,
+): Promise<void> {
   const label = (x: number) => (x < 5 ? 'a' : 'b');
   const train = Array.from({ length: 40 }, (_, i) => i * 0.25);
   const val = Array.from({ length: 20 }, (_, i) => 0.25 + i * 0.5);
@@ -72,9 +75,12 @@ export async function writeIrrelevantNoiseTask(dir: string): Promise<void> {
       // Missing and infinite values in `other` must not stop the single-column leak scores.
       'source/train_v2.csv': [
         ['other', 'leak', 'y'],
-        ...mmTrain.map(([y, other], i) => [i % 7 === 0 ? null : i === 3 ? 'inf' : other, y, y]),
+        ...mmTrain.map(([y, other], i) => [i % 7 === 0 ? null : i === 3 ? 'inf' : other, leakOf(y, i), y]),
       ],
-      'source/val_v2.csv': [['row_id', 'other', 'leak'], ...mmVal.map(([y, other], i) => [i + 1, other, y])],
+      'source/val_v2.csv': [
+        ['row_id', 'other', 'leak'],
+        ...mmVal.map(([y, other], i) => [i + 1, other, leakOf(y, 60 + i)]),
+      ],
       'verify/ground_truth.csv': [['row_id', 'y'], ...mmVal.map(([y], i) => [i + 1, y])],
     },
   );

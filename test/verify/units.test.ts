@@ -76,8 +76,8 @@ describe('verdict decisions', () => {
         metric: 'clipped_r2',
         features: 2,
         targets: {
-          a: { strong: 0.5, trivial: 0, leak_columns: [] },
-          b: { strong: 0, trivial: 0, leak_columns: [] },
+          a: { strong: 0.5, trivial: 0, leak_columns: [], exact_leak_columns: [] },
+          b: { strong: 0, trivial: 0, leak_columns: [], exact_leak_columns: [] },
         },
       },
       checks,

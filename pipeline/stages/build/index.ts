@@ -1,5 +1,6 @@
-import { readdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BuildConfig } from '../../config/sections/build.ts';
 import type { Context } from '../../context.ts';
 import { errorMessage, Rejection } from '../../errors.ts';
 import { type DatasetId, type TaskFamily, taskId } from '../../ids.ts';
@@ -8,8 +9,8 @@ import type { StageSummary } from '../../progress.ts';
 import { type RunOptions, runStage, type StageDefinition, type StageResult } from '../../runner.ts';
 import { writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
-import { checkInflatedSize } from '../../tables/reader.ts';
 import { listDatasetDirs, readStatus } from '../../store/status.ts';
+import { checkInflatedSize } from '../../tables/reader.ts';
 import { pathExists } from '../../util/fs.ts';
 import { sha256File } from '../../util/hash.ts';
 import type { Draft, TabularDecision } from '../draft/schema.ts';
@@ -22,6 +23,7 @@ import { rewriteInputs, rewriteTask } from './rewrite/stage.ts';
 import { type MainTableRows, mainTableRows } from './sample.ts';
 import { openMainTable } from './source.ts';
 import { mainTableReader } from './table.ts';
+import { verifiableBuildConfig, verifiableFormatsFor } from './verifiable.ts';
 import { QUESTION_ENTRY_FILE, writeTaskFolder } from './write-task.ts';
 
 export { draftFromPublishedMetadata } from './published.ts';
@@ -106,6 +108,19 @@ async function okDraftStatus(
   return { inputs_hash: status.inputs_hash, code_version: status.code_version };
 }
 
+/** The build config with only the formats the verifier can read (probed once per run). */
+async function buildConfig(ctx: Context): Promise<BuildConfig> {
+  const first = !verifiableProbed.has(ctx);
+  verifiableProbed.add(ctx);
+  const formats = await verifiableFormatsFor(ctx, ctx.config.verify.python);
+  if (first && !formats.includes('parquet') && ctx.config.build.file_format_weights.parquet > 0)
+    ctx.logger.warn(
+      `environment: ${ctx.config.verify.python} cannot read parquet (no pyarrow or fastparquet), so build draws tabular formats among ${formats.join(', ')} only`,
+    );
+  return verifiableBuildConfig(ctx.config.build, formats);
+}
+const verifiableProbed = new WeakSet<object>();
+
 async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
   const draftStatus = await okDraftStatus(ctx, id);
   const draftPath = ctx.paths.artifact(id, 'draft.json');
@@ -118,7 +133,7 @@ async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
     listing: inputs.listing,
     metadata: inputs.metadata,
     main_table: await sha256File(inputs.mainTablePath),
-    build: ctx.config.build,
+    build: await buildConfig(ctx),
     seed: ctx.config.corpus.seed,
   };
 }
@@ -139,7 +154,7 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
   const base: Omit<ComposeInput, 'task' | 'table'> = {
     datasetId: id,
     corpusSeed: ctx.config.corpus.seed,
-    config: ctx.config.build,
+    config: await buildConfig(ctx),
     envelope: { listing: inputs.listing, metadata: inputs.metadata },
     metadataText: metadataText(inputs.metadata, inputs.draft.main_table),
   };

@@ -9,7 +9,7 @@ import {
   parseTime,
 } from '../../util/strftime.ts';
 import type { TimeSeriesDecision } from '../draft/schema.ts';
-import { bucketLabel } from './buckets.ts';
+import { bucketLabel, resampleRuleHelp } from './buckets.ts';
 import { Random } from './random.ts';
 import { computeRange, type ExpectedRange } from './ranges.ts';
 import { assertScorable } from './scorable.ts';
@@ -118,7 +118,9 @@ export function buildTimeSeries(
   const nonTarget = table.columns.map((_, i) => i).filter((i) => !targetIdx.includes(i));
   const targetColumns = targetIdx.map((i) => table.columns[i] as Column);
   const keyIdx = [timeIdx, ...entityIdx];
-  const groups = groupForecast(valRows, keyIdx, targetIdx, decision);
+  // pandas anchors the resampling grid on the series' first instant (the training data's start).
+  const origin = parsed.reduce((least, p) => Math.min(least, p.time.wall), Number.POSITIVE_INFINITY);
+  const groups = groupForecast(valRows, keyIdx, targetIdx, decision, { origin, pattern });
   assertScorable(
     'v1',
     'r2',
@@ -192,19 +194,26 @@ function groupForecast(
   keyIdx: number[],
   targetIdx: number[],
   decision: TimeSeriesDecision,
+  grid: { origin: number; pattern: RegExp },
 ): ForecastGroup[] {
   const groups = new Map<string, { key: Cell[]; sortTime: number; samples: Cell[][] }>();
   for (const { row, time } of rows) {
     let label = row[keyIdx[0] as number] ?? null;
     let sortTime = time.wall;
     if (decision.resample) {
-      const bucket = bucketLabel(decision.resample.rule, time.wall);
+      const bucket = bucketLabel(decision.resample.rule, time.wall, grid.origin);
       if (bucket === null)
         throw new Rejection(
           'ts_bad_resample_rule',
-          `resample rule "${decision.resample.rule}" is not supported`,
+          `resample rule "${decision.resample.rule}" is not supported (${resampleRuleHelp})`,
         );
       label = formatTime(decision.time_format, bucket);
+      // A label the time format cannot write (6h buckets of a daily format) would merge buckets.
+      if (parseTime(grid.pattern, label)?.wall !== bucket)
+        throw new Rejection(
+          'ts_resample_finer_than_format',
+          `resample rule "${decision.resample.rule}" makes bucket ${isoWall({ utc: bucket, wall: bucket, offset: '' })}, which time_format "${decision.time_format}" writes as "${label}"; choose a rule no finer than the format`,
+        );
       sortTime = bucket;
     }
     const key = [label, ...keyIdx.slice(1).map((i) => row[i] ?? null)];

@@ -1,4 +1,5 @@
 import { FormatError, unparsedValues } from '../../util/strftime.ts';
+import { parseResampleRule, resampleRuleHelp } from '../build/buckets.ts';
 import type { TableProfile } from '../profile/schema.ts';
 import { columnIndex, isNumeric, isNumericPhysical } from './columns.ts';
 import { buildableFeatures, nonIntegralValue } from './rules.ts';
@@ -119,9 +120,6 @@ export function validateTabular(
   return issues;
 }
 
-/** pandas-style offsets: 1min, 5min, 1H, 1D, W, MS, ... */
-const resampleRule = /^\d*(S|s|T|min|H|h|D|B|W|W-[A-Z]{3}|M|MS|ME|Q|QS|A|AS|Y|YS)$/;
-
 export function validateTimeSeries(
   table: TableProfile,
   decision: TimeSeriesDecision,
@@ -190,10 +188,11 @@ export function validateTimeSeries(
     if (!(error instanceof FormatError)) throw error;
     issues.push({ what: 'time_format', message: error.message });
   }
-  if (decision.resample && !resampleRule.test(decision.resample.rule)) {
+  // Exactly the rules build implements: one list, in build/buckets.ts.
+  if (decision.resample && parseResampleRule(decision.resample.rule) === null) {
     issues.push({
       what: 'resample_rule',
-      message: `resample rule "${decision.resample.rule}" is not a pandas offset such as 1H, 1D, W or MS`,
+      message: `resample rule "${decision.resample.rule}" is not one build implements: ${resampleRuleHelp}`,
     });
   }
   return issues;

@@ -15,6 +15,7 @@ import type { RawFile } from './files.ts';
 import { headerWarnings } from './header.ts';
 import { longFirstPass, longFormKind, longFormMinColumns } from './long.ts';
 import type { TableProfile } from './schema.ts';
+import { sequentialNumericStats } from './sequential.ts';
 import { isIntegerType, isScalarType, isTemporalType, queryRows, type Row, toNumber, toText } from './sql.ts';
 import { exactCounts, exactCountsLong, frequencies, groupedCounts, instantExpressions } from './values.ts';
 
@@ -23,6 +24,8 @@ export interface ProfileSettings {
   top_values: number;
   max_columns: number;
   exact_max_bytes: number;
+  /** DuckDB's memory limit, also for the single-threaded scan of a large file. */
+  memory_limit?: string;
 }
 
 /** How to read one file: a DuckDB table expression, plus the same file as raw text for CSV. */
@@ -56,9 +59,11 @@ export async function profileRelation(
   const kind = options.approximate ? 'VIEW' : 'TABLE';
   const relation = options.approximate ? 'profiled_view' : 'profiled_table';
   let plans: ColumnPlan[];
+  let select: string;
   if (source.rawRows !== null) {
     // Text files only hold scalar types: read as they are, then look at what came out.
-    await conn.run(`CREATE OR REPLACE TEMP ${kind} ${relation} AS SELECT * FROM ${source.reader}`);
+    select = `SELECT * FROM ${source.reader}`;
+    await conn.run(`CREATE OR REPLACE TEMP ${kind} ${relation} AS ${select}`);
     plans = toPlans(await queryRows(conn, `DESCRIBE ${relation}`));
     if (plans.length > settings.max_columns) throw tooManyColumns(file, plans.length, settings);
   } else {
@@ -67,9 +72,8 @@ export async function profileRelation(
     const projection = plans
       .map((p) => (p.type === p.physicalType ? ident(p) : `CAST(${ident(p)} AS VARCHAR) AS ${ident(p)}`))
       .join(', ');
-    await conn.run(
-      `CREATE OR REPLACE TEMP ${kind} ${relation} AS SELECT ${projection} FROM ${source.reader}`,
-    );
+    select = `SELECT ${projection} FROM ${source.reader}`;
+    await conn.run(`CREATE OR REPLACE TEMP ${kind} ${relation} AS ${select}`);
   }
   const warnings = [...source.warnings];
   if (source.headerCells)
@@ -99,6 +103,7 @@ export async function profileRelation(
   const rows = toNumber(first.total) ?? 0;
   if (rows === 0) throw new Rejection('no_rows', `${file.name} has a header but no data rows`);
   Object.assign(first, await longFirstPass(conn, relation, longPlans, options));
+  if (options.approximate) Object.assign(first, await sequentialNumericStats(select, plans, settings));
   const firsts = plans.map((plan) => readFirstPass(plan, first));
 
   let counts: Map<number, ValueCounts>;

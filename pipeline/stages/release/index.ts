@@ -33,9 +33,13 @@ export interface ReleaseOutcome extends ReleaseResult {
  */
 export async function release(ctx: Context, options: ReleaseRunOptions = {}): Promise<ReleaseOutcome> {
   const collected = options.corpus
-    ? { ...(await collectCorpusTasks(options.corpus, readLimitsFrom(ctx.config.corpus.limits))), excluded: [] }
+    ? {
+        ...(await collectCorpusTasks(options.corpus, readLimitsFrom(ctx.config.corpus.limits))),
+        excluded: [],
+      }
     : { ...(await collectProcessedTasks(ctx)), rejected: [] };
-  for (const r of collected.rejected) ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
+  for (const r of collected.rejected)
+    ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
   const only = options.only ? new Set<string>(options.only) : undefined;
   const chosen = only ? collected.tasks.filter((t) => only.has(t.dataset)) : collected.tasks;
   const excluded = only ? collected.excluded.filter((e) => only.has(e.dataset)) : collected.excluded;

@@ -145,6 +145,8 @@ export const mmResultsSchema = z.object({
       trivial: z.number(),
       leak_columns: z.array(z.tuple([z.string(), z.number()])),
       best_single_column_score: z.number().optional(),
+      /** Features that copy the target or relabel it one-to-one. */
+      exact_leak_columns: z.array(z.string()).default([]),
     }),
   ),
 });

@@ -125,8 +125,23 @@ export function learnability(results: MmResults, checks: VerifyChecksConfig): Ch
     t.leak_columns.map(([column, score]) => ({ target, column, score })),
   );
   const best = Math.max(0, ...targets.map(([, t]) => t.best_single_column_score ?? 0));
+  const exact = targets.flatMap(([target, t]) =>
+    t.exact_leak_columns.map((column) => `${column} on ${target}`),
+  );
   let leak: CheckOutcome;
-  if (strong < checks.leak_score) leak = pass('leak', `${scores} is below ${checks.leak_score}`, { strong });
+  // A copy or one-to-one relabelling of the target answers the task: a rejection, not a flag.
+  if (exact.length > 0)
+    leak = fail(
+      'leak',
+      'leak_exact',
+      `a feature is the target or a one-to-one relabelling of it: ${exact.join('; ')}`,
+      {
+        strong,
+        exact_leaks: exact.length,
+      },
+    );
+  else if (strong < checks.leak_score)
+    leak = pass('leak', `${scores} is below ${checks.leak_score}`, { strong });
   else if (leaks.length > 0) {
     const named = leaks
       .map((l) => `${l.column} alone scores ${l.score.toFixed(4)} on ${l.target}`)

@@ -9,8 +9,9 @@ type DraftConfig = Config['draft'];
 export type TabularProblem = 'classification' | 'regression';
 
 const genericTarget = /^(target|label|labels|class|classes|y|y\d|outcome|result|response)$/i;
+/** General names of a class target (no dataset's own target names: the bench holds those out). */
 const classHint =
-  /(class|label|target|type|category|status|flag|^is_|^has_|outcome|result|condition|diagnos|fraud|churn|surviv|default|personality|quality|risk|ripeness|occurrence|alignment|stress|gender|species|approved|attrition)/i;
+  /(class|label|target|type|category|status|flag|^is_|^has_|outcome|result|kind|group|level)/i;
 const regressionHint =
   /(price|target|cost|amount|value|sales|sold|revenue|income|salary|score|grade|consumption|demand|capacity|cap$|charges|^y\d*$|yield|profit|rating)/i;
 const idName = /(^unnamed|(^|_|\s)id$|^id|index|^no_|number$|^row)/i;

@@ -1,4 +1,5 @@
 import type { Config } from '../../../config/schema.ts';
+import { parseResampleRule } from '../../build/buckets.ts';
 import type { ColumnProfile, TableProfile } from '../../profile/schema.ts';
 import { isNumeric } from '../columns.ts';
 import type { DraftInput } from '../inputs.ts';
@@ -62,7 +63,9 @@ function seriesTargetScore(
 
 /** Day or coarser steps keep their own rule; finer or unknown ones resample daily. */
 function resampleRule(time: TimeColumn): string {
-  return /^\d*(D|W|M|MS|Q|QS|Y|YS|A)$/.test(time.frequency ?? '') ? (time.frequency ?? '1D') : '1D';
+  const rule = time.frequency === null ? null : parseResampleRule(time.frequency);
+  const dayOrCoarser = rule !== null && (rule.kind !== 'fixed' || rule.step % 86_400_000 === 0);
+  return dayOrCoarser && time.frequency !== null ? time.frequency : '1D';
 }
 
 export type TimeSeriesDraft =

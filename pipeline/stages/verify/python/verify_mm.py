@@ -88,6 +88,23 @@ def target_scores(classification, x_train, x_val, y_train, y_truth, leak_score):
     return result
 
 
+def exact_leaks(features, train, val, y_train, y_truth):
+    """Features that are the target itself or a relabelling of it: a one-to-one map between
+    their values and the target's over every training and validation row (missing included)."""
+    import pandas as pd
+
+    target = pd.concat([y_train.reset_index(drop=True), y_truth.reset_index(drop=True)]).map(common.canonical)
+    if target.nunique(dropna=False) < 2:
+        return []
+    out = []
+    for column in features:
+        values = pd.concat([train[column].reset_index(drop=True), val[column].reset_index(drop=True)])
+        pairs = pd.DataFrame({"f": values.map(common.canonical).astype(str).values, "t": target.astype(str).values})
+        if pairs.groupby("f")["t"].nunique().max() == 1 and pairs.groupby("t")["f"].nunique().max() == 1:
+            out.append(column)
+    return out
+
+
 def checks(params):
     import pandas as pd
 
@@ -117,6 +134,9 @@ def checks(params):
             y_train, y_truth = y_train.map(common.canonical), y_truth.map(common.canonical)
         per_target[target] = target_scores(
             classification, x_train[labelled.values], x_val, y_train, y_truth, params["leak_score"]
+        )
+        per_target[target]["exact_leak_columns"] = exact_leaks(
+            features, train.loc[labelled.values], val, y_train, y_truth
         )
     return {"metric": "macro_f1" if classification else "clipped_r2", "features": len(features), "targets": per_target}
 
