@@ -3,6 +3,7 @@ import { errorMessage } from '../errors.ts';
 import type { ReleaseRejection, ReleaseTask } from './collect.ts';
 import { sharedTrainValRows, tableFingerprint } from './fingerprint.ts';
 import type { TableFingerprint } from './groups.ts';
+import { SqliteNotTableError } from './rows.ts';
 
 export interface ReadableTasks {
   tasks: ReleaseTask[];
@@ -16,7 +17,7 @@ export interface ReadableTasks {
 /**
  * Reads the tables release needs, task by task: a table that cannot be read (a corrupt
  * parquet or SQLite file, a ragged CSV) rejects its task as `unreadable_table` instead of
- * stopping the whole release.
+ * stopping the whole release; a SQLite view in place of a table is `sqlite_not_table`.
  */
 export async function readableTasks(
   candidates: readonly ReleaseTask[],
@@ -34,7 +35,8 @@ export async function readableTasks(
       }
       out.tasks.push(task);
     } catch (error) {
-      out.rejected.push({ task: task.task, reason: 'unreadable_table', detail: errorMessage(error) });
+      const reason = error instanceof SqliteNotTableError ? error.reason : 'unreadable_table';
+      out.rejected.push({ task: task.task, reason, detail: errorMessage(error) });
     }
   }
   return out;

@@ -17,6 +17,11 @@ export function canonicalCell(value: unknown): string | null {
   return text.trim() !== '' && Number.isFinite(n) ? n.toString() : text;
 }
 
+/** A SQLite task file whose table is a view or virtual table (or missing): never read. */
+export class SqliteNotTableError extends Error {
+  readonly reason = 'sqlite_not_table';
+}
+
 /** Reads a task data file (csv, sqlite table, parquet) as canonical strings. */
 export async function readTableRows(
   file: string,
@@ -30,13 +35,19 @@ export async function readTableRows(
   if (file.endsWith('.sqlite')) {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      const table =
-        sqliteTable ??
-        (
-          db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").get() as {
-            name: string;
-          }
-        ).name;
+      const tables = db
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' ORDER BY name",
+        )
+        .all() as { name: string }[];
+      const table = sqliteTable ?? tables[0]?.name;
+      // Only plain tables are read: a view (or virtual table) can run any query, an endless
+      // recursive one included, and this read runs on the host with no time limit.
+      if (table === undefined || !tables.some((t) => t.name === table)) {
+        throw new SqliteNotTableError(
+          `${file}: ${table === undefined ? 'holds no table' : `"${table}" is not a plain table (a view or virtual table)`}; only plain SQLite tables are read`,
+        );
+      }
       const statement = db.prepare(`SELECT * FROM "${table.replace(/"/g, '""')}"`).raw(true);
       const columns = statement.columns().map((c) => c.name);
       return { columns, rows: (statement.all() as unknown[][]).map((r) => r.map(canonicalCell)) };

@@ -30,6 +30,16 @@ async function hostileCorpus(harms: Record<string, (dir: string) => Promise<void
   return corpus;
 }
 
+/** An SQLite file made by Python's sqlite3 from the given statements. */
+function sqliteFile(path: string, statements: string[]): void {
+  execFileSync('/usr/bin/python3', [
+    '-c',
+    'import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nfor s in sys.argv[2:]: c.execute(s)\nc.commit()',
+    path,
+    ...statements,
+  ]);
+}
+
 async function editMetadata(dir: string, edit: (text: string) => string): Promise<void> {
   const path = join(dir, 'verify', 'all_metadata.json');
   await writeFile(path, edit(await readFile(path, 'utf8')));
@@ -64,6 +74,23 @@ describe('release --corpus of a hostile corpus', { timeout: 120_000 }, () => {
         for (const name of ['train_v2.sqlite', 'val_v2.sqlite'])
           await writeFile(join(dir, 'source', name), 'this is not an SQLite file\n'.repeat(200));
       },
+      // A view over an endless recursive query: reading it on the host would never end.
+      view: async (dir) => {
+        await editMetadata(dir, (t) => t.replace('"save_file_type": "csv"', '"save_file_type": "sqlite"'));
+        sqliteFile(join(dir, 'source', 'train_v2.sqlite'), [
+          'CREATE VIEW train_set AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x AS a FROM r',
+        ]);
+        sqliteFile(join(dir, 'source', 'val_v2.sqlite'), ['CREATE TABLE val_set (a INTEGER)']);
+      },
+      // A plain table beside a view that shadows the expected name in val.
+      valview: async (dir) => {
+        await editMetadata(dir, (t) => t.replace('"save_file_type": "csv"', '"save_file_type": "sqlite"'));
+        sqliteFile(join(dir, 'source', 'train_v2.sqlite'), ['CREATE TABLE train_set (a INTEGER)']);
+        sqliteFile(join(dir, 'source', 'val_v2.sqlite'), [
+          'CREATE TABLE t (a INTEGER)',
+          'CREATE VIEW val_set AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM r) SELECT x AS a FROM r, t',
+        ]);
+      },
       deep: (dir) =>
         editMetadata(dir, (t) => t.replace('{', `{"deep": ${'['.repeat(3000)}${']'.repeat(3000)}, `)),
     });
@@ -88,6 +115,8 @@ describe('release --corpus of a hostile corpus', { timeout: 120_000 }, () => {
       ['hostile_link_reg', 'unsafe_file'],
       ['hostile_linkedfolder_reg', 'unsafe_file'],
       ['hostile_missing_reg', 'missing_file'],
+      ['hostile_valview_reg', 'sqlite_not_table'],
+      ['hostile_view_reg', 'sqlite_not_table'],
     ]);
     const manifest = JSON.parse(await readFile(join(result.dir, 'manifest.json'), 'utf8'));
     expect(manifest.rejected).toEqual(result.rejected);
