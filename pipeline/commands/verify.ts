@@ -10,6 +10,7 @@ interface VerifyOptions extends CommonOptions {
   corpus?: string;
   out?: string;
   scope: 'all' | 'reference';
+  blasThreads?: number;
 }
 
 /**
@@ -31,6 +32,11 @@ export function registerVerify(program: Command, setExit: (code: number) => void
         .choices(['all', 'reference'])
         .default('all'),
     )
+    .option(
+      '--blas-threads <n>',
+      "with --corpus: BLAS threads per worker (default: the publisher's setting when the corpus's manifest.json states it, else verify.blas_threads)",
+      parseBlasThreads,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  $ dare-forge verify --only vega-datasets_penguins\n' +
@@ -43,8 +49,19 @@ export function registerVerify(program: Command, setExit: (code: number) => void
   });
 }
 
+function parseBlasThreads(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UserError(`--blas-threads: "${text}" is not a whole number from 1 to 64`);
+  return n;
+}
+
 async function verifyStageCommand(options: VerifyOptions): Promise<number> {
   if (options.out) throw new UserError('--out only applies with --corpus <dir>');
+  if (options.blasThreads !== undefined)
+    throw new UserError(
+      '--blas-threads only applies with --corpus <dir>; set verify.blas_threads in the config',
+    );
   const ctx = await contextFromOptions(options);
   const started = ctx.clock.now();
   try {
@@ -68,7 +85,14 @@ async function verifyCorpusCommand(options: VerifyOptions, corpus: string): Prom
   const { checksConfig } = await import('../stages/verify/index.ts');
   const { verifyCorpus, REPORT_FILE } = await import('../stages/verify/corpus.ts');
   const { readLimitsFrom } = await import('../util/inside.ts');
-  const executor = await createExecutor(ctx.config.verify);
+  const { corpusBlasThreads, publisherBlasThreads } = await import('../stages/verify/publisher.ts');
+  const blas = corpusBlasThreads(
+    options.blasThreads,
+    await publisherBlasThreads(corpus),
+    ctx.config.verify.blas_threads,
+  );
+  ctx.logger.info(`verify --corpus: ${blas.threads} BLAS thread(s) per worker, from ${blas.why}`);
+  const executor = await createExecutor({ ...ctx.config.verify, blas_threads: blas.threads });
   try {
     const report = await verifyCorpus({
       corpus,
