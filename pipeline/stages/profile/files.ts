@@ -45,9 +45,9 @@ export function formatOf(name: string): TableFormat {
   return formatsByExtension.find(([pattern]) => pattern.test(name))?.[1] ?? 'other';
 }
 
-/** A text format whose first bytes hold a NUL is binary data under a tabular name. */
+/** A text format whose first bytes (gunzipped for .gz) hold a NUL is binary data under a tabular name. */
 export async function looksBinary(path: string): Promise<boolean> {
-  if (/\.gz$/i.test(path)) return false;
+  if (/\.gz$/i.test(path)) return (await inflatedHead(path, 8192)).includes(0);
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(8192);
