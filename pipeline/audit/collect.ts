@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Context } from '../context.ts';
 import { stageOrder } from '../store/paths.ts';
 import { compareText } from '../util/order.ts';
+import { collectTasks, type TaskRow } from './tasks.ts';
 
 export interface StageFunnelRow {
   stage: string;
@@ -13,6 +14,7 @@ export interface StageFunnelRow {
 }
 
 export interface ReasonRow {
+  /** A stage name, or `verify task` for rows that count tasks rather than datasets. */
   stage: string;
   status: 'rejected' | 'error';
   reason: string;
@@ -57,6 +59,8 @@ export interface AuditData {
     cost_usd: number;
   }[];
   release: { version: string; train: number; eval: number } | null;
+  /** Every task: type, format, status, failing check (and its variant), reason, detail, scores. */
+  tasks: TaskRow[];
 }
 
 const q = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -216,6 +220,29 @@ export async function collectAudit(ctx: Context): Promise<AuditData> {
     if (releaseRow && release) {
       releaseRow.ok = new Set(release.tasks.map((t) => t.slice(0, t.lastIndexOf('_')))).size;
     }
+    const tasks = await collectTasks(
+      ctx.paths,
+      undefined,
+      new Map((release?.splits ?? []).map((t) => [t.task, t.split])),
+    );
+    const taskReasons = new Map<string, ReasonRow>();
+    for (const task of tasks) {
+      if (task.stage !== 'verify' || task.status === 'passed' || task.status === 'not_verified') continue;
+      const reason = task.reason ?? task.status;
+      const row = taskReasons.get(reason) ?? {
+        stage: 'verify task',
+        status: 'rejected',
+        reason,
+        count: 0,
+        examples: [],
+      };
+      row.count += 1;
+      if (row.examples.length < 3) row.examples.push(task.task);
+      taskReasons.set(reason, row);
+    }
+    reasons.push(
+      ...[...taskReasons.values()].sort((a, b) => b.count - a.count || compareText(a.reason, b.reason)),
+    );
     return {
       datasets,
       funnel,
@@ -228,6 +255,7 @@ export async function collectAudit(ctx: Context): Promise<AuditData> {
       scores,
       llm: [...llm.values()],
       release: release ? { version: release.version, train: release.train, eval: release.eval } : null,
+      tasks,
     };
   } finally {
     connection.closeSync();
@@ -249,7 +277,7 @@ function semverKey(version: string): number[] {
   return version.split('.').map(Number);
 }
 
-async function newestRelease(splits: string) {
+export async function newestRelease(splits: string) {
   const versions = (await listDirs(splits)).filter((v) => /^\d+\.\d+\.\d+$/.test(v));
   versions.sort((a, b) => {
     const [x, y] = [semverKey(a), semverKey(b)];
@@ -264,6 +292,7 @@ async function newestRelease(splits: string) {
     return {
       version,
       tasks: manifest.tasks.map((t) => t.task),
+      splits: manifest.tasks,
       train: manifest.tasks.filter((t) => t.split === 'train').length,
       eval: manifest.tasks.filter((t) => t.split === 'eval').length,
     };

@@ -5,10 +5,13 @@ import type { DatasetId } from '../ids.ts';
 import type { StatusRecord } from '../store/outcome.ts';
 import { stageOrder } from '../store/paths.ts';
 import { readStatus } from '../store/status.ts';
+import { newestRelease } from './collect.ts';
 
 export interface DatasetStory {
   dataset: string;
   stages: { stage: string; record: StatusRecord | null }[];
+  /** The newest release and which of this dataset's tasks it holds (release is corpus-level). */
+  release: { version: string; tasks: { task: string; split: string }[] } | null;
   artifacts: { path: string; bytes: number }[];
   draft: unknown;
   verdict: unknown;
@@ -43,9 +46,18 @@ export async function datasetStory(ctx: Context, id: DatasetId): Promise<Dataset
   for (const stage of stageOrder)
     stages.push({ stage, record: (await readStatus(ctx.paths, stage, id)) ?? null });
   const base = join(ctx.paths.processed, '..');
+  const newest = await newestRelease(ctx.paths.splits);
   return {
     dataset: id,
     stages,
+    release: newest
+      ? {
+          version: newest.version,
+          tasks: newest.splits
+            .filter((t) => t.task.slice(0, t.task.lastIndexOf('_')) === id)
+            .map((t) => ({ task: t.task, split: t.split })),
+        }
+      : null,
     artifacts: [
       ...(await walk(ctx.paths.rawDir(id), base)),
       ...(await walk(ctx.paths.processedDir(id), base)),
@@ -58,6 +70,17 @@ export async function datasetStory(ctx: Context, id: DatasetId): Promise<Dataset
 export function storyText(story: DatasetStory): string {
   const lines = [`Dataset ${story.dataset}`, ''];
   for (const { stage, record } of story.stages) {
+    if (!record && stage === 'release') {
+      const r = story.release;
+      lines.push(
+        !r
+          ? '  release  no release yet (dare-forge release)'
+          : r.tasks.length > 0
+            ? `  release  ok  in ${r.version}: ${r.tasks.map((t) => `${t.task} (${t.split})`).join(', ')}`
+            : `  release  not in release ${r.version} (no task of this dataset passed verify)`,
+      );
+      continue;
+    }
     if (!record) {
       lines.push(`  ${stage.padEnd(8)} not run`);
       continue;

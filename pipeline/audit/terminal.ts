@@ -35,6 +35,23 @@ export function auditText(data: AuditData): string {
         )
       : '(none)',
     '',
+    'Tasks',
+    data.tasks.length
+      ? textTable(
+          ['task', 'type', 'format', 'status', 'variant', 'check', 'reason', 'detail'],
+          data.tasks.map((t) => [
+            t.task,
+            t.family,
+            t.format ?? '-',
+            t.status,
+            t.variant ?? '-',
+            t.check ?? '-',
+            t.reason ?? '-',
+            shorten(t.detail ?? ''),
+          ]),
+        )
+      : '(no tasks yet)',
+    '',
     'Checks',
     data.checks.length
       ? textTable(
@@ -66,4 +83,9 @@ export function auditText(data: AuditData): string {
       : '(no drafts yet)',
   ];
   return `${sections.join('\n')}\n`;
+}
+
+function shorten(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 100 ? `${line.slice(0, 97)}...` : line;
 }

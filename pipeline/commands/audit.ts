@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { asDatasetId } from '../ids.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
-import { contextFromOptions, DEFAULT_CONFIG } from './common.ts';
+import { contextFromOptions, DEFAULT_CONFIG, requireKnownDataset } from './common.ts';
 
 interface AuditOptions {
   config: string;
@@ -33,7 +33,9 @@ export function registerAudit(program: Command): void {
       try {
         if (dataset) {
           const { datasetStory, storyText } = await import('../audit/story.ts');
-          const story = await datasetStory(ctx, asDatasetId(dataset.replace('/', '_')));
+          const id = asDatasetId(dataset.replace('/', '_'));
+          await requireKnownDataset(ctx, id);
+          const story = await datasetStory(ctx, id);
           process.stdout.write(options.json ? formatJson(story) : storyText(story));
           return;
         }

@@ -1,14 +1,17 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { type Context, createContext } from '../context.ts';
+import { UserError } from '../errors.ts';
 import { asDatasetId, type DatasetId } from '../ids.ts';
 import { Logger } from '../logger.ts';
 import type { StageSummary } from '../progress.ts';
 import { formatSummary } from '../render/summary.ts';
 import { parseShard, type Shard } from '../shard.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
+import { listDatasetDirs } from '../store/status.ts';
+import { didYouMean } from '../util/suggest.ts';
 
 export const DEFAULT_CONFIG = 'configs/default.yaml';
 
@@ -58,7 +61,7 @@ export function withCommonOptions(command: Command): Command {
       ),
     )
     .option('-v, --verbose', 'log every dataset, including fresh ones, and debug detail')
-    .option('--strict', 'exit 1 when any dataset is rejected, not only on errors')
+    .option('--strict', 'exit 1 when any dataset or task is rejected, not only on errors')
     .addOption(
       new Option(
         '--shard <k/n>',
@@ -94,15 +97,31 @@ export async function contextFromOptions(options: CommonOptions): Promise<Contex
   });
 }
 
+/**
+ * The datasets the verify stage ends during this run (fresh ones included), so the summary can
+ * count their tasks. Call before the stages run.
+ */
+export function watchVerified(ctx: Context): Set<string> {
+  const ids = new Set<string>();
+  ctx.progress.on((event) => {
+    if (event.type === 'dataset:end' && event.stage === 'verify') ids.add(event.id);
+  });
+  return ids;
+}
+
 /** Prints the summary, records it under processed/_runs/, and returns the exit code. */
 export async function finishRun(
   ctx: Context,
   summaries: StageSummary[],
   startedMs: number,
   strict: boolean,
+  verified: ReadonlySet<string> = new Set(),
 ): Promise<number> {
   const totalMs = ctx.clock.now() - startedMs;
-  process.stdout.write(formatSummary(summaries, totalMs));
+  const { collectTasks, countTasks } = await import('../audit/tasks.ts');
+  const taskRows = verified.size > 0 ? await collectTasks(ctx.paths, [...verified].sort()) : [];
+  const tasks = summaries.some((s) => s.stage === 'verify') ? countTasks(taskRows) : null;
+  process.stdout.write(formatSummary(summaries, totalMs, tasks ? { counts: tasks, rows: taskRows } : null));
   const stamp = new Date(startedMs).toISOString().replace(/[:.]/g, '-');
   await mkdir(ctx.paths.runsDir(), { recursive: true });
   await writeFileAtomic(
@@ -111,12 +130,31 @@ export async function finishRun(
       started_at: new Date(startedMs).toISOString(),
       wall_ms: Math.round(totalMs),
       stages: summaries,
+      ...(tasks ? { tasks } : {}),
     }),
   );
   const errors = summaries.some((s) => Object.keys(s.errors).length > 0);
-  const rejected = summaries.some((s) => Object.keys(s.rejected).length > 0);
+  const rejected =
+    summaries.some((s) => Object.keys(s.rejected).length > 0) || (tasks !== null && tasks.rejected > 0);
   if (ctx.signal.aborted) return 1;
   if (errors) return 1;
   if (rejected && (strict || ctx.config.run.strict)) return 1;
   return 0;
+}
+
+/** Dataset ids with a folder under raw/ or processed/: the ones any stage after scrape knows. */
+export async function knownDatasets(ctx: Context): Promise<string[]> {
+  const raw = await readdir(ctx.paths.raw).catch(() => [] as string[]);
+  const processed = await listDatasetDirs(ctx.paths.processed);
+  return [...new Set([...raw.filter((n) => !n.startsWith('.') && !n.startsWith('_')), ...processed])].sort();
+}
+
+/** A UserError naming the unknown id and the nearest known ones. */
+export async function requireKnownDataset(ctx: Context, id: string): Promise<void> {
+  const known = await knownDatasets(ctx);
+  if (known.includes(id)) return;
+  throw new UserError(
+    `unknown dataset "${id}": no folder under ${ctx.paths.raw} or ${ctx.paths.processed}${didYouMean(id, known)}. ` +
+      '`dare-forge audit` lists every dataset; a new one needs `dare-forge scrape` (or `add owner/slug`) first.',
+  );
 }

@@ -3,7 +3,14 @@ import { executeStages } from '../render/execute.ts';
 import { withSpendCap } from '../scale/entries.ts';
 import { addScaleOptions, printDryRun, type ScaleOptions } from '../scale/options.ts';
 import { stages } from '../stages/registry.ts';
-import { type CommonOptions, contextFromOptions, finishRun, withCommonOptions } from './common.ts';
+import {
+  type CommonOptions,
+  contextFromOptions,
+  finishRun,
+  requireKnownDataset,
+  watchVerified,
+  withCommonOptions,
+} from './common.ts';
 
 const examples: Record<string, string> = {
   scrape: 'dare-forge scrape --source mirror --config configs/fixtures.yaml',
@@ -19,13 +26,16 @@ async function runEntries(names: readonly string[], options: CommonOptions & Sca
       stages.filter((s) => names.includes(s.name)),
       options.maxCostUsd,
     );
+    const verified = watchVerified(ctx);
+    // After scrape, an --only id must name a dataset already on disk (scrape checks its listing).
+    if (names[0] !== 'scrape') for (const id of options.only ?? []) await requireKnownDataset(ctx, id);
     const summaries = await executeStages(
       ctx,
       entries,
       { ...(options.only ? { only: options.only } : {}), ...(options.force ? { force: true } : {}) },
       Boolean(options.verbose),
     );
-    return await finishRun(ctx, summaries, started, Boolean(options.strict));
+    return await finishRun(ctx, summaries, started, Boolean(options.strict), verified);
   } finally {
     await ctx.close();
   }

@@ -2,7 +2,14 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UserError } from '../errors.ts';
 import { stageEntry } from '../stages/registry.ts';
-import { type CommonOptions, contextFromOptions, finishRun, withCommonOptions } from './common.ts';
+import {
+  type CommonOptions,
+  contextFromOptions,
+  finishRun,
+  requireKnownDataset,
+  watchVerified,
+  withCommonOptions,
+} from './common.ts';
 
 const verifyStageEntry = stageEntry('verify');
 
@@ -66,13 +73,16 @@ async function verifyStageCommand(options: VerifyOptions): Promise<number> {
   const started = ctx.clock.now();
   try {
     const { executeStages } = await import('../render/execute.ts');
+    const verified = watchVerified(ctx);
+    // An --only id must name a dataset already on disk.
+    for (const id of options.only ?? []) await requireKnownDataset(ctx, id);
     const summaries = await executeStages(
       ctx,
       [verifyStageEntry],
       { ...(options.only ? { only: options.only } : {}), ...(options.force ? { force: true } : {}) },
       Boolean(options.verbose),
     );
-    return await finishRun(ctx, summaries, started, Boolean(options.strict));
+    return await finishRun(ctx, summaries, started, Boolean(options.strict), verified);
   } finally {
     await ctx.close();
   }

@@ -1,7 +1,7 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Context } from '../../context.ts';
-import { errorMessage, Rejection } from '../../errors.ts';
+import { errorMessage, Rejection, UserError } from '../../errors.ts';
 import { type DatasetId, datasetIdFromRef } from '../../ids.ts';
 import type { StageSummary } from '../../progress.ts';
 import { runStage, type StageDefinition } from '../../runner.ts';
@@ -12,6 +12,7 @@ import type { Source } from '../../sources/source.ts';
 import { replaceDirAtomic, sweepLeftovers, writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { sha256File } from '../../util/hash.ts';
+import { didYouMean } from '../../util/suggest.ts';
 
 export interface ScrapeOptions {
   only?: readonly DatasetId[];
@@ -183,9 +184,19 @@ async function sweepOwnTempDirs(ctx: Context, ids: ReadonlySet<string>): Promise
 export async function run(ctx: Context, options: ScrapeOptions = {}): Promise<StageSummary> {
   const source = await sourceFor(ctx, options.source);
   let items = await source.list(ctx);
+  const listed = items.map((item) => datasetIdFromRef(item.ref));
   if (ctx.config.source.max_datasets !== undefined) items = items.slice(0, ctx.config.source.max_datasets);
   if (options.only?.length) {
     const wanted = new Set<string>(options.only);
+    const unknown = options.only.filter((id) => !listed.includes(id));
+    if (unknown.length > 0) {
+      throw new UserError(
+        `unknown dataset ${unknown.map((id) => `"${id}"${didYouMean(id, listed)}`).join(', ')}: not in the ${ctx.config.source.kind} source's listing` +
+          (ctx.config.source.kind === 'kaggle'
+            ? '; add a Kaggle dataset with `dare-forge add owner/slug`'
+            : ''),
+      );
+    }
     items = items.filter((item) => wanted.has(datasetIdFromRef(item.ref)));
   }
   return scrapeDatasets(ctx, source, items, options);
