@@ -44,7 +44,8 @@ describe('verify --corpus on the published fixtures', () => {
       expect(entry.verdict.checks[0]?.status, entry.task).toBe('pass');
       // Five regression fits may move their last digit with the CPU's BLAS kernel and thread count
       // (see test/verifiers): for them a last-digit drift is allowed, never any other kind.
-      if (blasSensitive.has(entry.task)) expect(['identical', 'float'], entry.task).toContain(entry.drift.kind);
+      if (blasSensitive.has(entry.task))
+        expect(['identical', 'float'], entry.task).toContain(entry.drift.kind);
       else expect(entry.drift.kind, entry.task).toBe('identical');
       const ours = await readFile(
         join(outs[0] ?? '', 'databases', entry.task, 'verify', 'simulated_pred_local.csv'),
