@@ -12,6 +12,8 @@ export interface StageSummary {
   errors: Record<string, number>;
   failures: { id: DatasetId; status: 'rejected' | 'error'; reason: string; detail: string }[];
   wall_ms: number;
+  /** Environment messages about the whole stage (not about a dataset), shown in the run summary. */
+  notes?: string[];
 }
 
 export function emptySummary(stage: StageName, total = 0): StageSummary {

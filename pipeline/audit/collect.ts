@@ -4,7 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Context } from '../context.ts';
 import { stageOrder } from '../store/paths.ts';
 import { compareText } from '../util/order.ts';
-import { collectTasks, type TaskRow } from './tasks.ts';
+import { collectTasks, type TaskRow, verifiableFormats } from './tasks.ts';
 
 export interface StageFunnelRow {
   stage: string;
@@ -61,6 +61,8 @@ export interface AuditData {
   release: { version: string; train: number; eval: number } | null;
   /** Every task: type, format, status, failing check (and its variant), reason, detail, scores. */
   tasks: TaskRow[];
+  /** Task file formats the verifier could check when build ran (null before any build). */
+  verifiable_formats: string[] | null;
 }
 
 const q = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -256,6 +258,7 @@ export async function collectAudit(ctx: Context): Promise<AuditData> {
       llm: [...llm.values()],
       release: release ? { version: release.version, train: release.train, eval: release.eval } : null,
       tasks,
+      verifiable_formats: await verifiableFormats(ctx.paths),
     };
   } finally {
     connection.closeSync();

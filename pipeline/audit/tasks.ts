@@ -69,6 +69,7 @@ const familyOfKey: Record<string, TaskRow['family']> = {
 };
 
 const buildSchema = z.looseObject({
+  verifiable_formats: z.array(z.string()).optional(),
   tasks: z.array(
     z.looseObject({
       task: z.string(),
@@ -203,4 +204,17 @@ export function countTasks(rows: readonly TaskRow[]): TaskCounts {
     rejected: verified.filter((r) => r.status === 'rejected').length,
     reasons: Object.fromEntries(Object.entries(reasons).sort(([a], [b]) => compareText(a, b))),
   };
+}
+
+/** The formats build found the verifier can check, over every build.json (sorted, distinct). */
+export async function verifiableFormats(paths: Paths): Promise<string[] | null> {
+  const seen = new Set<string>();
+  let any = false;
+  for (const dataset of await listDatasetDirs(paths.processed)) {
+    const build = buildSchema.safeParse(await readJson(join(paths.processed, dataset, 'build.json')));
+    if (!build.success || !build.data.verifiable_formats) continue;
+    any = true;
+    for (const f of build.data.verifiable_formats) seen.add(f);
+  }
+  return any ? [...seen].sort() : null;
 }

@@ -14,7 +14,14 @@ export function textTable(header: string[], rows: (string | number)[][]): string
 
 /** The audit as terminal tables. */
 export function auditText(data: AuditData): string {
+  const formats = data.verifiable_formats;
   const sections = [
+    ...(formats && !formats.includes('parquet')
+      ? [
+          `Environment: the verifier could check ${formats.join(', ')} only (parquet needs pyarrow or fastparquet), so build drew no other format`,
+          '',
+        ]
+      : []),
     `Funnel (${data.datasets} datasets)`,
     textTable(
       ['stage', 'ok', 'rejected', 'error'],

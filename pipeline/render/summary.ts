@@ -34,6 +34,7 @@ export function formatSummary(
     );
     if (rejected > 0) lines.push(`           rejected by reason: ${counts(s.rejected)}`);
     if (errors > 0) lines.push(`           errors by reason: ${counts(s.errors)}`);
+    for (const note of s.notes ?? []) lines.push(`           environment: ${note}`);
     if (s.stage === 'verify' && tasks) {
       const c = tasks.counts;
       const why = Object.keys(c.reasons).length > 0 ? `; ${counts(c.reasons)}` : '';

@@ -41,6 +41,8 @@ async function hashTree(dir: string): Promise<Map<string, string>> {
 
 const jsonType = (v: unknown) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
 
+let buildNotes: string[] | undefined;
+
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'dare-build-'));
   const ids = await setUpFixtureCorpus(root);
@@ -54,6 +56,7 @@ beforeAll(async () => {
     }
     const summary = await run(ctx, { ids, force: true });
     expect(summary.errors).toEqual({});
+    buildNotes = summary.notes;
     await ctx.close();
   }
   taskDirs = await builtTasks(join(root, 'processed'));
@@ -80,6 +83,17 @@ describe('build on the published fixture datasets', () => {
     const verifiable = await probeVerifiableFormats('/usr/bin/python3');
     expect(formats).toEqual(expect.arrayContaining([...verifiable]));
     if (!verifiable.includes('parquet')) expect(formats).not.toContain('parquet');
+  });
+
+  it('records in build.json and says in the run summary which formats the verifier can check', async () => {
+    const verifiable = await probeVerifiableFormats('/usr/bin/python3');
+    for (const dir of taskDirs.slice(0, 5)) {
+      const dataset = dir.split('/').at(-3) as string;
+      const build = JSON.parse(await readFile(join(root, 'processed', dataset, 'build.json'), 'utf8'));
+      expect(build.verifiable_formats).toEqual(verifiable);
+    }
+    if (verifiable.includes('parquet')) expect(buildNotes).toBeUndefined();
+    else expect(buildNotes?.join('\n')).toMatch(/cannot read parquet .* among csv, sqlite only/);
   });
 
   it('matches the published layout: file names, metadata keys and types, question entry fields', async () => {

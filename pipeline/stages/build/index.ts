@@ -203,7 +203,8 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
     artifacts.push(join(dir, 'verify', 'all_metadata.json'), join(dir, QUESTION_ENTRY_FILE));
   }
   const summaryPath = ctx.paths.artifact(id, 'build.json');
-  await writeJsonAtomic(summaryPath, { dataset: id, tasks: records });
+  const verifiable = await verifiableFormatsFor(ctx, ctx.config.verify.python);
+  await writeJsonAtomic(summaryPath, { dataset: id, verifiable_formats: verifiable, tasks: records });
   const built = records.filter((r) => r.status === 'built');
   if (built.length === 0) {
     const why = records.map((r) => (r.status === 'built' ? '' : `${r.family}: ${r.reason}`)).join('; ');
@@ -240,7 +241,18 @@ export async function run(ctx: Context, opts: BuildRunOptions = {}): Promise<Sta
       'build.rewrite.enabled is set but no LLM client is available: questions keep their template text.',
     );
   }
-  return runStage(ctx, makeBuildStage(opts.llm), ids, { force: opts.force });
+  const summary = await runStage(ctx, makeBuildStage(opts.llm), ids, { force: opts.force });
+  const note = formatNote(ctx.config.build, await verifiableFormatsFor(ctx, ctx.config.verify.python));
+  return note ? { ...summary, notes: [note] } : summary;
+}
+
+/** What the run summary says when a weighted format cannot be verified here (else nothing). */
+export function formatNote(config: BuildConfig, formats: readonly string[]): string | undefined {
+  const dropped = (['csv', 'sqlite', 'parquet'] as const).filter(
+    (f) => config.file_format_weights[f] > 0 && !formats.includes(f),
+  );
+  if (dropped.length === 0) return undefined;
+  return `verify.python cannot read ${dropped.join(', ')} (parquet needs pyarrow or fastparquet), so tabular formats were drawn among ${formats.join(', ')} only`;
 }
 
 /**
