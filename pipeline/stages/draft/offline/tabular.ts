@@ -13,7 +13,7 @@ const genericTarget = /^(target|label|labels|class|classes|y|y\d|outcome|result|
 const classHint =
   /(class|label|target|type|category|status|flag|^is_|^has_|outcome|result|kind|group|level)/i;
 const regressionHint =
-  /(price|target|cost|amount|value|sales|sold|revenue|income|salary|score|grade|consumption|demand|capacity|cap$|charges|^y\d*$|yield|profit|rating)/i;
+  /(price|target|cost|amount|value|sales|revenue|income|salary|score|consumption|demand|^y\d*$|yield|profit|rating)/i;
 const idName = /(^unnamed|(^|_|\s)id$|^id|index|^no_|number$|^row)/i;
 
 /** Columns that can never be a target or feature: identifiers, free text, dates, constants. */

@@ -11,7 +11,7 @@ import { findTimeColumn, type TimeColumn } from './time-column.ts';
 type DraftConfig = Config['draft'];
 
 const seriesHint =
-  /(close|closing|sales|sold|demand|price|value|count|views|arriv|magnitude|load|consumption|temperature|temp$|index|aqi|revenue|traffic|passengers|days|generation|people|deaths|rate)/i;
+  /(close|closing|sales|demand|price|value|count|load|consumption|temperature|temp$|index|revenue|traffic|passengers|generation|people|deaths|rate)/i;
 const notATarget =
   /(^other$|^misc|^unknown|^unnamed|(^|_)id$|latitude|longitude|^lat$|^lon|^lng|year|month|^day|week|hour)/i;
 
