@@ -1,5 +1,6 @@
 import { compareText } from '../util/order.ts';
 import type { AuditData } from './collect.ts';
+import { statusColors } from './site-style.ts';
 import { escapeXml, formatNumber, histogram, stackedBars } from './svg.ts';
 
 function table(header: string[], rows: (string | number)[][]): string {
@@ -18,7 +19,7 @@ export function auditHtml(data: AuditData, title: string): string {
     'Datasets per stage',
     ['ok', 'rejected', 'error'],
     data.funnel.map((f) => ({ label: f.stage, values: [f.ok, f.rejected, f.error] })),
-    ['#3b6ea5', '#e0a339', '#c44e52'],
+    [statusColors.ok!, statusColors.rejected!, statusColors.error!],
   );
   const taskFunnel = stackedBars(
     'Tasks per type: drafted, built, verified, released',

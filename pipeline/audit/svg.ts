@@ -61,33 +61,67 @@ export function stackedBars(
   return svg(labelWidth + chartWidth + 60, height, parts);
 }
 
-/** A histogram of values in [min, max] with `bins` equal bins. */
-export function histogram(title: string, values: readonly number[], bins = 10): string {
-  const width = 360;
-  const height = 160;
+/**
+ * A histogram of values in [min, max] with `bins` equal bins: a count axis on the left, the value
+ * axis below, each bar's count on top, and an optional dashed threshold line with its label.
+ */
+export function histogram(
+  title: string,
+  values: readonly number[],
+  bins = 10,
+  threshold?: { value: number; label: string },
+): string {
+  const width = 380;
+  const height = 190;
   const top = 28;
   const parts = [`<text x="0" y="16" class="chart-title">${escapeXml(title)}</text>`];
   if (values.length === 0) {
     parts.push(`<text x="0" y="${top + 14}" class="empty">no data yet</text>`);
     return svg(width, height, parts);
   }
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const lo = Math.min(...values, threshold?.value ?? Number.POSITIVE_INFINITY);
+  const hi = Math.max(...values, threshold?.value ?? Number.NEGATIVE_INFINITY);
   const span = hi - lo || 1;
   const counts = new Array<number>(bins).fill(0);
   for (const v of values) counts[Math.min(bins - 1, Math.floor(((v - lo) / span) * bins))]! += 1;
   const peak = Math.max(...counts);
-  const plotHeight = height - top - 24;
-  const barWidth = (width - 20) / bins;
+  const left = 34;
+  const plotHeight = height - top - 40;
+  const plotWidth = width - left - 10;
+  const barWidth = plotWidth / bins;
+  const base = top + plotHeight;
+  parts.push(`<line class="axis" x1="${left}" y1="${top}" x2="${left}" y2="${base}" stroke="#555"/>`);
+  parts.push(
+    `<line class="axis" x1="${left}" y1="${base}" x2="${left + plotWidth}" y2="${base}" stroke="#555"/>`,
+  );
+  parts.push(`<text x="${left - 4}" y="${top + 10}" text-anchor="end">${peak}</text>`);
+  parts.push(`<text x="${left - 4}" y="${base}" text-anchor="end">0</text>`);
+  parts.push(
+    `<text x="10" y="${top + plotHeight / 2}" transform="rotate(-90 10 ${top + plotHeight / 2})" text-anchor="middle">tasks</text>`,
+  );
   counts.forEach((count, i) => {
     const h = (count / peak) * plotHeight;
+    const x = left + i * barWidth;
     parts.push(
-      `<rect x="${(10 + i * barWidth).toFixed(1)}" y="${(top + plotHeight - h).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${palette[0]}"><title>${count}</title></rect>`,
+      `<rect x="${x.toFixed(1)}" y="${(base - h).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${h.toFixed(1)}" fill="${palette[0]}"><title>${count} in [${formatNumber(lo + (i * span) / bins)}, ${formatNumber(lo + ((i + 1) * span) / bins)})</title></rect>`,
     );
+    if (count > 0)
+      parts.push(
+        `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(base - h - 2).toFixed(1)}" text-anchor="middle" class="count">${count}</text>`,
+      );
   });
-  parts.push(`<text x="10" y="${height - 6}">${formatNumber(lo)}</text>`);
-  parts.push(`<text x="${width - 10}" y="${height - 6}" text-anchor="end">${formatNumber(hi)}</text>`);
-  parts.push(`<text x="${width / 2}" y="${height - 6}" text-anchor="middle">n=${values.length}</text>`);
+  parts.push(`<text x="${left}" y="${base + 14}">${formatNumber(lo)}</text>`);
+  parts.push(`<text x="${left + plotWidth}" y="${base + 14}" text-anchor="end">${formatNumber(hi)}</text>`);
+  parts.push(
+    `<text x="${left + plotWidth / 2}" y="${height - 6}" text-anchor="middle">${escapeXml(title)} (n=${values.length})</text>`,
+  );
+  if (threshold) {
+    const x = left + ((threshold.value - lo) / span) * plotWidth;
+    parts.push(
+      `<line class="threshold" x1="${x.toFixed(1)}" y1="${top - 4}" x2="${x.toFixed(1)}" y2="${base}" stroke="#c44e52" stroke-dasharray="4 3"/>`,
+      `<text x="${(x + 3).toFixed(1)}" y="${top + 22}" fill="#c44e52">${escapeXml(threshold.label)}</text>`,
+    );
+  }
   return svg(width, height, parts);
 }
 

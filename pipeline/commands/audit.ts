@@ -1,7 +1,7 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { asDatasetId } from '../ids.ts';
-import { formatJson, writeFileAtomic } from '../store/atomic.ts';
+import { formatJson } from '../store/atomic.ts';
 import { contextFromOptions, DEFAULT_CONFIG, requireKnownDataset } from './common.ts';
 
 interface AuditOptions {
@@ -21,7 +21,7 @@ export function registerAudit(program: Command): void {
     .option('--json', 'print JSON instead of tables')
     .option(
       '--html [file]',
-      'also write a self-contained HTML report with charts (default reports/audit.html)',
+      'also write the HTML report: this index (funnel, charts, task table) and a page per dataset and task beside it in datasets/ and tasks/ (default reports/audit.html)',
     )
     .addHelpText(
       'after',
@@ -47,10 +47,11 @@ export function registerAudit(program: Command): void {
           process.stdout.write(auditText(data));
         }
         if (options.html) {
-          const { auditHtml } = await import('../audit/html.ts');
+          const { writeSite } = await import('../audit/site.ts');
+          const { checksConfig } = await import('../stages/verify/index.ts');
           const path = resolve(options.html === true ? 'reports/audit.html' : options.html);
-          await writeFileAtomic(path, auditHtml(data, `dare-forge audit: ${ctx.config.corpus.name}`));
-          process.stderr.write(`HTML report: ${path}\n`);
+          await writeSite(ctx, data, path, `dare-forge audit: ${ctx.config.corpus.name}`, checksConfig(ctx));
+          process.stderr.write(`HTML report: ${path} (pages under ${dirname(path)}/datasets and tasks)\n`);
         }
       } finally {
         await ctx.close();
