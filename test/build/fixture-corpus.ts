@@ -11,7 +11,7 @@ import {
 } from '../../pipeline/stages/build/published.ts';
 import { parseCsv } from '../../pipeline/util/csv.ts';
 
-export const FIXTURES = '/work/shared/fixtures';
+export const FIXTURES = join(import.meta.dirname, '../../../shared/fixtures');
 export const DARE = join(FIXTURES, 'dare-eval');
 export const KAGGLE = join(FIXTURES, 'kaggle');
 

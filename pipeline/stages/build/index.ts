@@ -113,10 +113,9 @@ async function buildConfig(ctx: Context): Promise<BuildConfig> {
   const first = !verifiableProbed.has(ctx);
   verifiableProbed.add(ctx);
   const formats = await verifiableFormatsFor(ctx, ctx.config.verify.python);
-  if (first && !formats.includes('parquet') && ctx.config.build.file_format_weights.parquet > 0)
-    ctx.logger.warn(
-      `environment: ${ctx.config.verify.python} cannot read parquet (no pyarrow or fastparquet), so build draws tabular formats among ${formats.join(', ')} only`,
-    );
+  // Said once as it happens; the run summary repeats the same note (run below).
+  const note = first ? formatNote(ctx.config.build, formats) : undefined;
+  if (note) ctx.logger.warn(`environment: ${note}`);
   return verifiableBuildConfig(ctx.config.build, formats);
 }
 const verifiableProbed = new WeakSet<object>();
