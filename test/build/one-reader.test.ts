@@ -9,8 +9,9 @@ import { run as build } from '../../pipeline/stages/build/index.ts';
 import { loadTable, mainTableReader } from '../../pipeline/stages/build/table.ts';
 import { run as draft } from '../../pipeline/stages/draft/index.ts';
 import { run as profile } from '../../pipeline/stages/profile/index.ts';
-import { readStatus, writeStatus } from '../../pipeline/store/status.ts';
+import { readStatus } from '../../pipeline/store/status.ts';
 import { formatCsv } from '../../pipeline/util/csv.ts';
+import { markScraped } from '../profile/support.ts';
 import { testContext, testdir } from '../support/testdir.ts';
 
 /** raw/<id>/ as scrape leaves it: files, listing, metadata and an ok scrape status. */
@@ -31,16 +32,7 @@ async function scraped(ctx: Context, name: string, files: Record<string, string 
       info: { title: `Shoppers ${name}`, description: 'Whether a shopper bought, by age and town.' },
     }),
   );
-  await writeStatus(ctx.paths, {
-    stage: 'scrape',
-    dataset: id,
-    inputs_hash: 'test',
-    code_version: 'test',
-    outcome: { status: 'ok' },
-    started_at: new Date(0).toISOString(),
-    duration_ms: 0,
-    artifacts: [],
-  });
+  await markScraped(ctx.paths, id);
   return id;
 }
 

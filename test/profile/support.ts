@@ -46,7 +46,8 @@ export async function addScraped(
   return dataset;
 }
 
-async function markScraped(paths: Paths, dataset: DatasetId): Promise<void> {
+/** The scrape record a stage after scrape needs before it takes a dataset. */
+export async function markScraped(paths: Paths, dataset: DatasetId): Promise<void> {
   await writeStatus(paths, {
     stage: 'scrape',
     dataset,

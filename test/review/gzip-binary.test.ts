@@ -4,7 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { asDatasetId } from '../../pipeline/ids.ts';
 import { run as profile } from '../../pipeline/stages/profile/index.ts';
-import { readStatus, writeStatus } from '../../pipeline/store/status.ts';
+import { readStatus } from '../../pipeline/store/status.ts';
+import { markScraped } from '../profile/support.ts';
 import { testContext, testdir } from '../support/testdir.ts';
 
 it('rejects a gzipped binary file named .csv.gz as not_tabular, as it does the same file unzipped', async () => {
@@ -22,16 +23,7 @@ it('rejects a gzipped binary file named .csv.gz as not_tabular, as it does the s
     await writeFile(join(ctx.paths.rawFilesDir(id), file), content);
     await writeFile(join(ctx.paths.rawDir(id), 'listing.json'), JSON.stringify({ ref: `owner/${name}` }));
     await writeFile(join(ctx.paths.rawDir(id), 'metadata.json'), JSON.stringify({ info: { title: name } }));
-    await writeStatus(ctx.paths, {
-      stage: 'scrape',
-      dataset: id,
-      inputs_hash: 'test',
-      code_version: 'test',
-      outcome: { status: 'ok' },
-      started_at: new Date(0).toISOString(),
-      duration_ms: 0,
-      artifacts: [],
-    });
+    await markScraped(ctx.paths, id);
     ids.push(id);
   }
   await profile(ctx);
