@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
+import { registerSlurm } from './commands/slurm.ts';
 import { registerStages } from './commands/stages.ts';
 import { registerVerify } from './commands/verify.ts';
 import { UserError } from './errors.ts';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAudit(program);
   registerScore(program);
   registerConfig(program);
+  registerSlurm(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
