@@ -33,8 +33,13 @@ install() {
     --no-install-recommends "${PACKAGES[@]}" >/dev/null
 }
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# Two distinct free loopback ports (held open together while chosen, so they differ).
+free_ports() {
+  /usr/bin/python3 -c '
+import socket
+held = [socket.socket() for _ in range(2)]
+for s in held: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in held])'
 }
 
 # Polls "$@" (a command) every 0.2 s for up to $1 seconds.
@@ -54,14 +59,15 @@ node_idle() {
 }
 
 write_conf() {
-  local root=$1 cpus memory
+  local root=$1 cpus memory ports
   cpus=$(nproc)
+  read -r -a ports <<<"$(free_ports)"
   memory=$(($(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 2))
   cat >"$root/slurm.conf" <<EOF
 ClusterName=ci
 SlurmctldHost=localhost
-SlurmctldPort=$(free_port)
-SlurmdPort=$(free_port)
+SlurmctldPort=${ports[0]}
+SlurmdPort=${ports[1]}
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge

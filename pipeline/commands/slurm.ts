@@ -25,7 +25,12 @@ export function registerSlurm(program: Command): void {
   const slurm = program
     .command('slurm')
     .description('run the corpus on a Slurm cluster: one array task per shard, then a release-and-audit job');
+  registerSubmit(slurm);
+  registerStatus(slurm);
+  registerResubmit(slurm);
+}
 
+function registerSubmit(slurm: Command): void {
   slurm
     .command('submit')
     .description(
@@ -78,7 +83,9 @@ export function registerSlurm(program: Command): void {
         await ctx.close();
       }
     });
+}
 
+function registerStatus(slurm: Command): void {
   slurm
     .command('status')
     .description(
@@ -101,7 +108,9 @@ export function registerSlurm(program: Command): void {
         await ctx.close();
       }
     });
+}
 
+function registerResubmit(slurm: Command): void {
   slurm
     .command('resubmit')
     .description('submit one failed shard again, alone, with a new release job chained after it')
