@@ -52,7 +52,7 @@ function registerSubmit(slurm: Command): void {
     .option('--dry-run', 'print the rendered scripts and the sbatch commands; submit nothing')
     .addHelpText(
       'after',
-      '\nEvery path (raw/, processed/, splits/, the config) must be on storage all nodes share. Task k of the\n' +
+      '\nEvery path (raw/, processed/, splits/, the config, this repo and its Node) must be on storage all\nnodes share; jobs start in the current folder with the submitting environment. Task k of the\n' +
         'array (SLURM_ARRAY_TASK_ID, 0-based) runs `dare-forge run --shard k+1/N`; the release job starts when\n' +
         'all of them exited 0. Job ids and script paths are recorded in processed/_slurm/submission.json.\n' +
         'Example:\n  $ dare-forge slurm submit --config configs/fixtures.yaml --shards 4 --partition batch\n',

@@ -10,10 +10,8 @@ const PACKAGES = 'slurmd slurmctld slurm-client munge';
 
 async function installed(): Promise<boolean> {
   try {
-    await run('bash', [
-      '-c',
-      'PATH="$PATH:/usr/sbin"; for t in slurmctld slurmd sbatch scontrol munged; do command -v $t; done',
-    ]);
+    const tools = ['slurmctld', 'slurmd', 'sbatch', 'scontrol', 'munged', 'mungekey'];
+    await run('bash', ['-c', `PATH="$PATH:/usr/sbin"; ${tools.map((t) => `command -v ${t}`).join(' && ')}`]);
     return true;
   } catch {
     return false;

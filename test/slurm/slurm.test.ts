@@ -76,6 +76,10 @@ describe('dare-forge slurm on a real one-node cluster', () => {
     const record = await submission(workdir);
     expect(record.shards).toBe(2);
     expect(record.shard_jobs.map((s) => s.job)).toEqual([`${record.array_job}_0`, `${record.array_job}_1`]);
+    // A second submission over the same folders while the first runs would race it.
+    const twice = await cli(['slurm', 'submit', '--config', config, '--shards', '2'], env);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toMatch(/of the earlier submission .* is still queued or running/);
     const script = await readFile(record.scripts.shard, 'utf8');
     expect(script).toContain('SLURM_ARRAY_TASK_ID');
     expect(script).toContain(`--shard "$shard/$shards"`);
@@ -102,7 +106,7 @@ describe('dare-forge slurm on a real one-node cluster', () => {
       [2, 'COMPLETED', 0, { done: 2, failed: 0, pending: 0 }],
     ]);
     expect(parsed.release).toMatchObject({ state: 'COMPLETED', written: true });
-  }, 300_000);
+  }, 450_000);
 
   it('a failed shard cancels the release; resubmitted alone after the fix, the release completes', async () => {
     const env = cluster?.env ?? {};
@@ -130,6 +134,9 @@ describe('dare-forge slurm on a real one-node cluster', () => {
       await rename(`${files}.aside`, files);
     }
 
+    const outside = await cli(['slurm', 'resubmit', '--config', config, '--shard', '3'], env);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toMatch(/the submission has shards 1 to 2/);
     const again = await cli(['slurm', 'resubmit', '--config', config, '--shard', '2'], env);
     expect(again.code, again.stderr).toBe(0);
     const second = await submission(workdir);
@@ -141,7 +148,7 @@ describe('dare-forge slurm on a real one-node cluster', () => {
     expect(states[shardJob]).toEqual(['COMPLETED']);
     expect(states[second.release_job]).toEqual(['COMPLETED']);
     expect(await hashTree(join(workdir, 'splits', VERSION))).toEqual(localRelease);
-  }, 400_000);
+  }, 600_000);
 
   it('--dry-run prints both scripts and sbatch commands and submits nothing', async () => {
     const workdir = join(dir, 'dry');
