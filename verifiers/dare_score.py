@@ -24,6 +24,7 @@ import io
 import json
 import math
 import os
+import re
 import stat
 import sys
 
@@ -288,6 +289,42 @@ def score_file(spec, truth_path, prediction_path):
         return {"metric": metric, "prediction_exists": True, "score": 0.0, "reward": reward_for(metric, True, 0.0),
                 "reason": zero.reason, "detail": zero.detail, "targets": zeros}
     return score_text(spec, truth_text, text)
+
+
+# How a completion carries a prediction (verl, TRL, the reward server): the model's text, or
+# in chat form its messages (the last assistant message counts). The prediction is the last
+# fenced code block tagged csv in it, else the whole text when its first line is a CSV header;
+# an empty completion is no prediction (reward 0). An agent loop that saved prediction.csv
+# passes that file's text instead.
+
+FENCE = re.compile(r"```csv[ \t]*\r?\n(.*?)```", re.DOTALL)
+MAX_COMPLETION_CHARS = 16 * 1024 * 1024
+
+
+def completion_text(completion):
+    if completion is None:
+        return ""
+    if isinstance(completion, str):
+        return completion
+    if isinstance(completion, dict):
+        return str(completion.get("content") or "")
+    if isinstance(completion, (list, tuple)):
+        for message in reversed(completion):
+            if isinstance(message, dict) and message.get("role", "assistant") == "assistant":
+                return str(message.get("content") or "")
+    return str(completion)
+
+
+def prediction_from(completion):
+    """The prediction CSV text in a completion, or None when it holds none."""
+    text = completion_text(completion)[:MAX_COMPLETION_CHARS]
+    blocks = FENCE.findall(text)
+    if blocks:
+        return blocks[-1]
+    stripped = text.strip()
+    if not stripped or "," not in stripped.splitlines()[0]:
+        return None
+    return stripped + "\n"
 
 
 def main(argv):
