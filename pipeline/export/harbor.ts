@@ -1,14 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { stringify } from 'smol-toml';
 import type { CorpusReadLimits } from '../util/inside.ts';
-import {
-  copyScorer,
-  REFERENCE_PROGRAM,
-  readSourceFile,
-  scoringSpec,
-  template,
-  writeOut,
-} from './files.ts';
+import { copyScorer, REFERENCE_PROGRAM, readSourceFile, scoringSpec, template, writeOut } from './files.ts';
 import type { ExportSource, ExportVariant, PythonPins } from './tasks.ts';
 
 /** Limits every exported Harbor task states (the paper's 5 turns x 200 s, plus room). */
@@ -56,7 +49,7 @@ export function taskToml(v: ExportVariant, pins: PythonPins): string {
 export function dockerfile(pins: PythonPins): string {
   return [
     `FROM python:${pins.python}-slim`,
-    '# The verifier\'s packages, as the ground truth was computed (see task.toml python_pins_source).',
+    "# The verifier's packages, as the ground truth was computed (see task.toml python_pins_source).",
     `RUN pip install --no-cache-dir numpy==${pins.numpy} pandas==${pins.pandas} scikit-learn==${pins.scikit_learn}`,
     `WORKDIR ${APP_DIR}`,
     '# Only the files the question names; the ground truth is in tests/, which the agent never sees.',

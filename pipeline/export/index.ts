@@ -61,7 +61,10 @@ export async function run(ctx: Context, options: ExportOptions): Promise<ExportR
   const limits = readLimitsFrom(ctx.config.corpus.limits);
   const source = await readExportSource(release, limits);
   if (source.variants.length === 0) {
-    throw new UserError(`--release ${release}: no task variant can be exported (${source.skipped.length} skipped).`, 1);
+    throw new UserError(
+      `--release ${release}: no task variant can be exported (${source.skipped.length} skipped).`,
+      1,
+    );
   }
   await replaceDirAtomic(out, async (dir) => {
     if (options.format === 'harbor') await writeHarbor(dir, source, limits);
@@ -77,7 +80,15 @@ export async function run(ctx: Context, options: ExportOptions): Promise<ExportR
       skipped: source.skipped,
     };
     await writeOut(dir, 'export.json', `${JSON.stringify(summary, null, 2)}\n`);
-    await writeOut(dir, 'licenses.jsonl', jsonl([...new Map(source.variants.map((v) => [v.task, { task: v.task, license: v.license, title: v.title }])).values()]));
+    await writeOut(
+      dir,
+      'licenses.jsonl',
+      jsonl([
+        ...new Map(
+          source.variants.map((v) => [v.task, { task: v.task, license: v.license, title: v.title }]),
+        ).values(),
+      ]),
+    );
   });
   for (const s of source.skipped) ctx.logger.warn(`export: ${s.task} skipped(${s.reason}): ${s.detail}`);
   return { out, variants: source.variants.length, skipped: source.skipped };

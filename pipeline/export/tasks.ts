@@ -110,13 +110,20 @@ export async function pythonPins(manifest: ReleaseManifest): Promise<PythonPins>
   }
   const [only] = distinct;
   if (only?.numpy && only.pandas && only.scikit_learn) {
-    return { ...only, numpy: only.numpy, pandas: only.pandas, scikit_learn: only.scikit_learn, source: 'release_environment' };
+    return {
+      ...only,
+      numpy: only.numpy,
+      pandas: only.pandas,
+      scikit_learn: only.scikit_learn,
+      source: 'release_environment',
+    };
   }
   const text = await readFile(REQUIREMENTS, 'utf8');
   const numpy = pinOf(text, 'numpy');
   const pandas = pinOf(text, 'pandas');
   const sklearn = pinOf(text, 'scikit-learn');
-  if (!numpy || !pandas || !sklearn) throw new Error(`${REQUIREMENTS}: numpy, pandas and scikit-learn must be pinned`);
+  if (!numpy || !pandas || !sklearn)
+    throw new Error(`${REQUIREMENTS}: numpy, pandas and scikit-learn must be pinned`);
   return { python: '3.11', numpy, pandas, scikit_learn: sklearn, source: 'verifiers/requirements.txt' };
 }
 
@@ -127,7 +134,10 @@ const questionSchema = z.looseObject({
 type Built = { ok: true; variant: ExportVariant } | { ok: false; skip: ReleaseRejection };
 
 async function buildVariant(
-  base: Omit<ExportVariant, 'id' | 'slug' | 'variant' | 'metric' | 'question' | 'neededFiles' | 'truthText' | 'reference'>,
+  base: Omit<
+    ExportVariant,
+    'id' | 'slug' | 'variant' | 'metric' | 'question' | 'neededFiles' | 'truthText' | 'reference'
+  >,
   entry: Record<string, unknown>,
   metadata: Record<string, unknown>,
   variant: Variant,
@@ -136,13 +146,15 @@ async function buildVariant(
   const id = `${base.task}:${variant}`;
   const skip = (reason: string, detail: string): Built => ({ ok: false, skip: { task: id, reason, detail } });
   const needed = z.array(fileName).safeParse(entry[`needed_files_${variant}`]);
-  if (!needed.success) return skip('invalid_entry', `needed_files_${variant}: ${needed.error.issues[0]?.message}`);
+  if (!needed.success)
+    return skip('invalid_entry', `needed_files_${variant}: ${needed.error.issues[0]?.message}`);
   const truthName = truthFileName(base.family, variant);
   const truth = await readTextInside(base.taskDir, `verify/${truthName}`, limits.maxPredictionBytes);
   if (!truth.ok) return skip('unscorable', `verify/${truthName}: ${truth.reason}: ${truth.detail}`);
   const tabularIf = base.family !== 'time_series_analysis' && variant === 'v1';
   const params = tabularIf ? referenceParamsSchema.safeParse(metadata.question) : null;
-  if (params && !params.success) return skip('invalid_metadata', `question: ${params.error.issues[0]?.message}`);
+  if (params && !params.success)
+    return skip('invalid_metadata', `question: ${params.error.issues[0]?.message}`);
   return {
     ok: true,
     variant: {
@@ -175,7 +187,11 @@ export async function readExportSource(splitDir: string, limits: CorpusReadLimit
     const read = await readJsonInside(task.dir, 'verify/all_metadata.json', limits.maxMetadataBytes);
     const metadata = read.ok ? questionSchema.safeParse(read.value) : null;
     if (!metadata?.success) {
-      skipped.push({ task: task.task, reason: 'invalid_metadata', detail: 'verify/all_metadata.json has no question.target' });
+      skipped.push({
+        task: task.task,
+        reason: 'invalid_metadata',
+        detail: 'verify/all_metadata.json has no question.target',
+      });
       continue;
     }
     const target = metadata.data.question.target;
