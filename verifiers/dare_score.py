@@ -84,7 +84,9 @@ def read_frame(text, max_rows=MAX_PREDICTION_ROWS):
     if not text.strip():
         raise Zero("empty_file", "the prediction has no header row")
     try:
-        frame = pd.read_csv(io.StringIO(text), nrows=max_rows + 1)
+        # round_trip: correctly rounded floats, as pipeline/score reads them (pandas' default
+        # parser can land 1 ulp away on 17-digit values).
+        frame = pd.read_csv(io.StringIO(text), nrows=max_rows + 1, float_precision="round_trip")
     except pd.errors.EmptyDataError:
         raise Zero("empty_file", "the prediction has no header row")
     except Exception as error:  # pandas' parser errors: a row with more fields than the header

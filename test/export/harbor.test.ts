@@ -8,9 +8,8 @@ import { listFiles } from '../../pipeline/release/exports.ts';
 import { encodeFile } from '../../pipeline/sandbox/contract.ts';
 import { createLocalExecutor } from '../../pipeline/sandbox/index.ts';
 import type { LocalExecutor } from '../../pipeline/sandbox/local-executor.ts';
-import { formatCsv, parseCsvWithHeader } from '../../pipeline/util/csv.ts';
 import { fetched, testPoolYaml, verifyConfig } from '../sandbox/support.ts';
-import { exportTasks, type SmallRelease, smallRelease, treeHashes } from './support.ts';
+import { exportTasks, type SmallRelease, smallRelease, treeHashes, wrongPrediction } from './support.ts';
 
 /** Harbor's task.toml fields (harborframework.com/docs/tasks) that our tasks must state. */
 const harborTaskToml = z.strictObject({
@@ -84,19 +83,6 @@ async function runInSandbox(folder: string, mode: 'solve' | 'none' | 'link' | { 
   if (body === undefined)
     throw new Error(`${folder}: no reward.json: ${JSON.stringify(response.run_result)}`);
   return rewardJson.parse(JSON.parse(body));
-}
-
-/** The truth with every target value made wrong: numbers far off, labels that do not exist. */
-function wrongPrediction(truthCsv: string, targets: readonly string[]): string {
-  const { header, rows } = parseCsvWithHeader(truthCsv);
-  const spoilt = rows.map((row) =>
-    row.map((cell, i) => {
-      if (!targets.includes(header[i] ?? '') || cell === null) return cell;
-      const n = Number(cell);
-      return Number.isFinite(n) ? String(n + 1e6) : `not_${cell}`;
-    }),
-  );
-  return formatCsv(header, spoilt);
 }
 
 describe('export --format harbor', { timeout: 240_000 }, () => {
