@@ -37,7 +37,7 @@ export function verlRow(v: ExportVariant, index: number, split: string) {
 const columns =
   "{'data_source': 'VARCHAR', 'prompt': 'STRUCT(role VARCHAR, content VARCHAR)[]', 'ability': 'VARCHAR', " +
   "'reward_model': 'STRUCT(style VARCHAR, ground_truth VARCHAR)', " +
-  "'extra_info': 'STRUCT(\"index\" BIGINT, split VARCHAR, id VARCHAR, task VARCHAR, variant VARCHAR, family VARCHAR, " +
+  "'extra_info': 'STRUCT(\"index\" INTEGER, split VARCHAR, id VARCHAR, task VARCHAR, variant VARCHAR, family VARCHAR, " +
   "metric VARCHAR, license VARCHAR, needed_files VARCHAR[], files_dir VARCHAR)'}";
 
 const quoted = (path: string) => `'${path.replace(/'/g, "''")}'`;
