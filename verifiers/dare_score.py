@@ -10,10 +10,8 @@ CF: every non-target column of the ground truth), 0 unless the join has the grou
 length. Several targets: the mean over targets. The paper's RL reward: 0 without a
 prediction, IF 1.1 on an exact match else 0.1, predictive 0.1 + metric.
 
-A prediction is hostile input: it is capped in size and rows, a symbolic link or special file
-is never read, and every failure is a 0 with a reason code, never an exception.
-
-Usage as a program (Harbor's tests/test.sh):
+A prediction is hostile: capped in size and rows, a link or special file is never read, and
+every failure is a 0 with a reason code, never an exception. Harbor's tests/test.sh runs:
     python3 dare_score.py --spec task.json --truth ground_truth.csv \
         --prediction /app/prediction.csv --reward-out /logs/verifier/reward.json
 Needs only pandas and numpy.
@@ -27,6 +25,9 @@ import os
 import re
 import stat
 import sys
+
+import numpy as np
+import pandas as pd
 
 MAX_PREDICTION_BYTES = 64 * 1024 * 1024
 MAX_PREDICTION_ROWS = 2_000_000
@@ -79,8 +80,6 @@ def read_prediction_file(path, max_bytes=MAX_PREDICTION_BYTES):
 
 
 def read_frame(text, max_rows=MAX_PREDICTION_ROWS):
-    import pandas as pd
-
     if not text.strip():
         raise Zero("empty_file", "the prediction has no header row")
     try:
@@ -104,8 +103,6 @@ def id_columns_for(truth, targets, family, variant):
 
 
 def _is_numeric(series):
-    import pandas as pd
-
     return pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
 
 
@@ -132,8 +129,6 @@ def _labels_ok(values):
 
 
 def macro_f1(truth_values, predicted_values):
-    import numpy as np
-
     labels = {}
     for value in list(truth_values) + list(predicted_values):
         labels.setdefault(value, value)
@@ -154,8 +149,6 @@ def macro_f1(truth_values, predicted_values):
 
 
 def r2(truth, predicted):
-    import numpy as np
-
     truth = np.asarray(truth, dtype=np.float64)
     predicted = np.asarray(predicted, dtype=np.float64)
     mean = np.sum(truth) / len(truth)
@@ -202,8 +195,6 @@ def score_target(metric, truth_series, predicted_series):
     t = [float(v) for v in truth_values]
     p = [float(v) for v in predicted]
     if metric == "allclose":
-        import numpy as np
-
         if bool(np.allclose(np.array(t), np.array(p))):
             return 1.0, None
         raise Zero("not_close", "some predictions are not allclose (rtol 1e-5, atol 1e-8) to the reference")
@@ -216,12 +207,10 @@ def score_target(metric, truth_series, predicted_series):
 
 
 def _mean(values):
-    import numpy as np
-
     return float(np.sum(np.array(values, dtype=np.float64)) / len(values))
 
 
-def score_text(spec, truth_text, prediction_text):
+def score_text(spec, truth_text, prediction_text, refused=None):
     """Scores a prediction (CSV text, or None for no file) against a variant's truth (CSV text).
 
     spec: {"family", "variant", "targets": [...], optional "metric"}. Returns
@@ -230,7 +219,7 @@ def score_text(spec, truth_text, prediction_text):
     family, variant = spec["family"], spec["variant"]
     metric = spec.get("metric") or metric_for(family, variant)
     targets = list(spec["targets"])
-    result = {"metric": metric, "prediction_exists": prediction_text is not None}
+    result = {"metric": metric, "prediction_exists": prediction_text is not None or refused is not None}
 
     def finish(per_target, reason=None, detail=None):
         score = _mean([t["score"] for t in per_target])
@@ -251,6 +240,8 @@ def score_text(spec, truth_text, prediction_text):
         zeros = [{"target": t, "score": 0.0, "raw": None, "reason": reason, "detail": detail} for t in targets]
         return finish(zeros, reason, detail)
 
+    if refused is not None:
+        return all_zero(refused.reason, refused.detail)
     if prediction_text is None:
         return all_zero("missing_prediction", "no prediction file")
     try:
@@ -285,11 +276,8 @@ def score_file(spec, truth_path, prediction_path):
     try:
         text = read_prediction_file(prediction_path, spec.get("max_prediction_bytes", MAX_PREDICTION_BYTES))
     except Zero as zero:
-        metric = spec.get("metric") or metric_for(spec["family"], spec["variant"])
-        zeros = [{"target": t, "score": 0.0, "raw": None, "reason": zero.reason, "detail": zero.detail} for t in spec["targets"]]
-        # A refused file exists but is not read: it earns the attempt's 0.1, never more.
-        return {"metric": metric, "prediction_exists": True, "score": 0.0, "reward": reward_for(metric, True, 0.0),
-                "reason": zero.reason, "detail": zero.detail, "targets": zeros}
+        # A refused file (a link, a special or oversized file) exists but is never read: 0.1.
+        return score_text(spec, truth_text, None, refused=zero)
     return score_text(spec, truth_text, text)
 
 
