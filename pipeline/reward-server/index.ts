@@ -101,7 +101,14 @@ async function getReward(request: IncomingMessage, options: RewardServerOptions)
  * A label is `<task>:<v1|v2>`; a query carries the prediction (see completion.ts).
  */
 export async function startRewardServer(options: RewardServerOptions): Promise<RunningRewardServer> {
-  const server = createServer((request, response) => {
+  const requestTimeout = options.requestTimeoutMs ?? 60_000;
+  // A client that sends slowly (or never finishes) is cut off: 408, then the socket closes.
+  const limits = {
+    requestTimeout,
+    headersTimeout: Math.min(requestTimeout, 20_000),
+    connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(requestTimeout / 4))),
+  };
+  const server = createServer(limits, (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/get_reward') {
       send(response, 404, { error: `no ${path}; POST /get_reward` });
@@ -126,8 +133,6 @@ export async function startRewardServer(options: RewardServerOptions): Promise<R
       },
     );
   });
-  server.requestTimeout = options.requestTimeoutMs ?? 60_000;
-  server.headersTimeout = Math.min(server.requestTimeout, 20_000);
   server.maxHeadersCount = 64;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

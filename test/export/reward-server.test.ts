@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -139,6 +140,32 @@ describe('reward-server (OpenRLHF remote reward)', { timeout: 120_000 }, () => {
     expect(body.rewards).toEqual([0.1, 0.1]);
     const after = answer.parse((await post(server.url, { query: [first?.csv], labels: [label] })).json);
     expect(after.rewards).toEqual([1.1]);
+  });
+
+  it('cuts off a client that never finishes its request', async () => {
+    const tasks = await RewardTasks.load([built.split], defaultReadLimits());
+    const slow = await startRewardServer({
+      tasks,
+      host: '127.0.0.1',
+      port: 0,
+      limits: defaultRewardLimits,
+      requestTimeoutMs: 500,
+    });
+    const { port } = new URL(slow.url);
+    const reply = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write(
+          'POST /get_reward HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"query": [',
+        );
+      });
+      let seen = '';
+      socket.on('data', (chunk) => {
+        seen += chunk.toString();
+      });
+      socket.on('close', () => resolve(seen));
+    });
+    await slow.close();
+    expect(reply).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it('runs from the CLI on loopback and stops on SIGTERM', async () => {
