@@ -7,7 +7,7 @@ import { compareText } from '../util/order.ts';
 import type { ExportVariant } from './tasks.ts';
 
 /** The one Python scoring core every export carries (same metrics as pipeline/score). */
-export const SCORER_SCRIPT = fileURLToPath(new URL('../../verifiers/dare_score.py', import.meta.url));
+export const SCORER_SCRIPT = fileURLToPath(new URL('../../verifiers/exports/dare_score.py', import.meta.url));
 export const REFERENCE_PROGRAM = fileURLToPath(
   new URL('../../verifiers/reference_solution.py', import.meta.url),
 );

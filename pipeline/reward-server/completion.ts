@@ -1,5 +1,5 @@
 /**
- * How a query carries a prediction, the same rule as verifiers/dare_score.py prediction_from:
+ * How a query carries a prediction, the same rule as verifiers/exports/dare_score.py prediction_from:
  * the last fenced block tagged csv (```csv ... ```), else the whole text when its first line
  * is a CSV header (has a comma); anything else (empty, prose) is no prediction (reward 0).
  * So a query may be the raw prediction.csv text an agent saved, or a model's whole answer.
