@@ -88,6 +88,14 @@ async function runInSandbox(folder: string, mode: 'solve' | 'none' | 'link' | { 
 describe('export --format harbor', { timeout: 240_000 }, () => {
   it('writes one Harbor task per variant whose task.toml has Harbor fields, the license and no internet', async () => {
     expect((await readdir(out)).filter((n) => !n.includes('.')).sort()).toEqual(variantFolders.sort());
+    const manifest = JSON.parse(await readFile(join(built.split, '..', 'manifest.json'), 'utf8')) as {
+      tasks: { task: string; license: string }[];
+    };
+    const licenses = new Map(manifest.tasks.map((t) => [t.task, t.license]));
+    const list = JSON.parse(await readFile(join(built.split, 'question_list.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
     for (const folder of variantFolders) {
       const toml = harborTaskToml.parse(parse(await readFile(join(out, folder, 'task.toml'), 'utf8')));
       expect(toml.task.name).toBe(folder);
@@ -96,7 +104,14 @@ describe('export --format harbor', { timeout: 240_000 }, () => {
       expect(dockerfile).toMatch(/^FROM python:3\.\d+-slim$/m);
       expect(dockerfile).toMatch(/pip install .*numpy==\S+ pandas==\S+ scikit-learn==\S+/);
       expect((await stat(join(out, folder, 'tests/test.sh'))).mode & 0o111).not.toBe(0);
-      expect((await readFile(join(out, folder, 'instruction.md'), 'utf8')).length).toBeGreaterThan(100);
+      const task = folder.replace(/_v[12]$/, '');
+      expect(toml.metadata.license).toBe(licenses.get(task));
+      const entry = list.find((e) => e.file_path === task);
+      const instruction = await readFile(join(out, folder, 'instruction.md'), 'utf8');
+      expect(instruction.startsWith(String(entry?.[`question_${toml.metadata.variant}`]).trimEnd())).toBe(
+        true,
+      );
+      expect(instruction).toContain('Your files are in `/app`');
     }
   });
 
