@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerExport } from './commands/export.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
 import { registerSlurm } from './commands/slurm.ts';
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   registerScore(program);
   registerConfig(program);
   registerSlurm(program);
+  registerExport(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
