@@ -161,12 +161,16 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   let next = 0;
   let done = 0;
   const overBudget = () => options.maxCostUsd !== undefined && spent >= options.maxCostUsd;
+  let stopped = false;
   const worker = async () => {
-    while (next < pending.length && !overBudget()) {
+    while (next < pending.length && !overBudget() && !stopped) {
       const run = pending[next++];
       if (!run) break;
       const record = await runOne(run, options, (usd) => {
         spent += usd;
+      }).catch((error: unknown) => {
+        stopped = true;
+        throw error;
       });
       records.set(runName(run), record);
       done += 1;
@@ -176,9 +180,12 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
       );
     }
   };
-  await Promise.all(
+  // Every worker finishes its run before a failure (a refused key, a provider down) is raised.
+  const settled = await Promise.allSettled(
     Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, worker),
   );
+  const failed = settled.find((outcome) => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
   const ordered = options.runs.flatMap((run) => records.get(runName(run)) ?? []);
   const summary = summariseRuns(options.model.spec, ordered);
   await writeFileAtomic(join(options.outDir, 'summary.json'), formatJson(summary));
