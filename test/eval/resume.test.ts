@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentServer, startAgentServer } from '../../pipeline/agents/server.ts';
+import { main } from '../../pipeline/cli.ts';
 import { testPoolYaml } from '../sandbox/support.ts';
 import { ANSCOMBE_TASK, buildSmallRelease, call, referencePrediction, scriptedSteps } from './support.ts';
 
@@ -140,5 +141,54 @@ describe('eval killed with SIGKILL', { timeout: 180_000 }, () => {
     const help = await spawnCli(['eval', '--help']).exit;
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/\$ dare-forge eval --release splits\/1\.0\.0\/eval --model/);
+  });
+
+  it('--max-cost-usd stops cleanly: the runs done are written, the command exits 1 with one line', async () => {
+    const cheap = await startAgentServer({ protocol: 'chat', policy: scriptedSteps([]) });
+    const priced = join(root, 'priced.yaml');
+    await writeFile(
+      priced,
+      `${testPoolYaml.replace('pool_size: 2', 'pool_size: 1')}llm:\n  prices:\n    test-model: { input_usd_per_mtok: 1000000, output_usd_per_mtok: 0 }\n`,
+    );
+    const outDir = join(root, 'capped');
+    const lines: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await main([
+        'eval',
+        '--release',
+        releaseDir,
+        '--model',
+        'openai-compatible:test-model',
+        '--base-url',
+        cheap.baseUrl,
+        '--variant',
+        'v1',
+        '--repeats',
+        '3',
+        '--concurrency',
+        '1',
+        '--max-cost-usd',
+        '0.5',
+        '-c',
+        priced,
+        '--out',
+        outDir,
+      ]);
+    } finally {
+      process.stderr.write = write;
+      await cheap.close();
+    }
+    expect(code).toBe(1);
+    expect(lines.join('')).toMatch(
+      /stopped at --max-cost-usd 0\.5: spent \$\d+\.\d{4}, 2 run\(s\) not started; rerun with a higher cap to resume\./,
+    );
+    expect((await readdir(join(outDir, 'runs'))).filter((name) => name.endsWith('.json'))).toHaveLength(1);
+    expect(cheap.requests).toHaveLength(1);
   });
 });
