@@ -190,6 +190,21 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
       `${ANSCOMBE_TASK}.v1.r1.json`,
     ]);
   });
+
+  it('writes byte-identical records (apart from wall_s), trajectories and summary for the same run', async () => {
+    const policy = scriptedSteps([call("print('same')")]);
+    const a = await evalWith({ release: releaseDir, executor, policy, protocol: 'chat' });
+    const b = await evalWith({ release: releaseDir, executor, policy, protocol: 'chat' });
+    const name = `${ANSCOMBE_TASK}.v1.r1`;
+    const read = (dir: string, file: string) => readFile(join(dir, file), 'utf8');
+    expect(await read(b.outDir, 'summary.json')).toBe(await read(a.outDir, 'summary.json'));
+    expect(await read(b.outDir, `runs/${name}.trajectory.jsonl`)).toBe(
+      await read(a.outDir, `runs/${name}.trajectory.jsonl`),
+    );
+    const { wall_s: _a, ...first } = await runRecord(a.outDir, name);
+    const { wall_s: _b, ...second } = await runRecord(b.outDir, name);
+    expect(second).toEqual(first);
+  });
 });
 
 async function runRecord(outDir: string, name: string): Promise<Record<string, unknown>> {
