@@ -11,6 +11,7 @@ setup:
 demo: setup
 	$(CLI) run --config configs/default.yaml
 	$(CLI) audit --config configs/default.yaml --html reports/audit.html
+	$(CLI) eval --config configs/default.yaml --release splits/0.1.0/eval --model scripted:reference --repeats 1
 
 test: setup
 	bash scripts/test.sh

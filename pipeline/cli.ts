@@ -3,6 +3,7 @@ import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerExport } from './commands/export.ts';
+import { registerEval } from './commands/eval.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
 import { registerSlurm } from './commands/slurm.ts';
@@ -43,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   registerConfig(program);
   registerSlurm(program);
   registerExport(program);
+  registerEval(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
