@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerDiff } from './commands/diff.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
 import { registerStages } from './commands/stages.ts';
@@ -36,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   });
   registerRelease(program);
+  registerDiff(program);
   registerAudit(program);
   registerScore(program);
   registerConfig(program);
