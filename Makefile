@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 CLI := node bin/dare-forge.js
 
-.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify bench-build bench-scale corpus clean
+.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify bench-build bench-scale bench-startup corpus clean
 
 setup:
 	@bash scripts/setup.sh
@@ -44,6 +44,10 @@ bench-build: setup
 
 bench-scale: setup
 	npx tsx bench/scale/run.ts
+
+# --help, --version, config and a no-op verify on the demo output, against `node -e ''`.
+bench-startup: setup
+	npx tsx bench/startup/run.ts
 
 # The full corpus from the live Kaggle API (credentials and an LLM key needed); see configs/kaggle.yaml.
 corpus: setup

@@ -2,8 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
-import { registerExport } from './commands/export.ts';
+import { registerDiff } from './commands/diff.ts';
 import { registerEval } from './commands/eval.ts';
+import { registerExport } from './commands/export.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
 import { registerSlurm } from './commands/slurm.ts';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
     exitCode = code;
   });
   registerRelease(program);
+  registerDiff(program);
   registerAudit(program);
   registerScore(program);
   registerConfig(program);

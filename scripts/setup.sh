@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing npm packages (npm ci)"
+  echo "setup: installing npm packages from package-lock.json (npm ci; prebuilt, nothing compiles)"
+  start=$SECONDS
   npm ci --no-audit --no-fund
+  echo "setup: npm packages installed in $((SECONDS - start)) s"
 fi
 
 need=()
@@ -15,9 +17,13 @@ command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    echo "setup: installing Debian packages: ${need[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    # Another apt or dpkg (unattended upgrades, a parallel job) may hold the lock: wait up to
+    # 5 minutes for it instead of failing at once.
+    lock=(-o DPkg::Lock::Timeout=300)
+    echo "setup: installing Debian packages: ${need[*]} (python3-pandas/sklearn run the verifier, bubblewrap is its sandbox, chromium drives the report test); waiting up to 5 min for a held apt/dpkg lock"
+    apt-get "${lock[@]}" update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get "${lock[@]}" install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+    echo "setup: Debian packages installed"
   else
     echo "setup: missing Debian packages: ${need[*]}; install them with: sudo apt-get install ${need[*]}" >&2
     exit 1

@@ -7,7 +7,9 @@ verdict lets a mismatch be explained instead of guessed at.
 
 import importlib
 import json
+import os
 import platform
+import site
 import sys
 
 LIBRARIES = ("numpy", "pandas", "sklearn", "scipy", "pyarrow", "threadpoolctl")
@@ -35,19 +37,36 @@ def blas_info():
     return sorted(pools, key=lambda pool: (str(pool["user_api"]), str(pool["filepath"])))
 
 
+def stamp_files(blas):
+    """Files whose size and mtime change when the interpreter, a library or the BLAS does: the
+    caller may reuse this fingerprint while they all stay the same (an upgrade replaces them)."""
+    files = [sys.executable]
+    for name in LIBRARIES:
+        module = sys.modules.get(name)
+        path = getattr(module, "__file__", None) if module else None
+        if path:
+            files += [path, os.path.dirname(path)]
+    files += [pool["filepath"] for pool in blas if pool.get("filepath")]
+    # A library installed where none was (pyarrow, a user site) changes these folders.
+    files += site.getsitepackages() + [site.getusersitepackages()]
+    return sorted(set(files))
+
+
 def fingerprint():
+    blas = blas_info()
     return {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "executable": sys.executable,
         "libraries": library_versions(),
-        "blas": blas_info(),
+        "blas": blas,
         "platform": {
             "system": platform.system(),
             "machine": platform.machine(),
             "release": platform.release(),
             "libc": "-".join(platform.libc_ver()),
         },
+        "stamp_files": stamp_files(blas),
     }
 
 

@@ -1,15 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { z } from 'zod';
 import type { Context } from '../context.ts';
 import { Rejection, UserError } from '../errors.ts';
 import { type DatasetId, datasetIdFromRef, parseRef } from '../ids.ts';
 import type { StageSummary } from '../progress.ts';
-import { createKaggleSource, type KaggleSource } from '../sources/kaggle/index.ts';
+import type { KaggleSource } from '../sources/kaggle/index.ts';
 import type { KaggleListItem } from '../sources/shapes.ts';
-import { scrapeDatasets } from '../stages/scrape/index.ts';
-import { readStatus } from '../store/status.ts';
 import { contextFromOptions, DEFAULT_CONFIG, finishRun } from './common.ts';
 
 export interface AddOptions {
@@ -27,8 +24,6 @@ export interface AddResult {
   failed: { ref: string; reason: string; detail: string }[];
   summary: StageSummary | undefined;
 }
-
-const scrapeRecordSchema = z.looseObject({ version: z.number().nullable().optional() });
 
 /**
  * Adds specific datasets: resolves each ref to its current (or pinned) version, skips those
@@ -71,18 +66,24 @@ export async function addDatasets(
     if (scraped !== undefined) ctx.logger.info(`${ref}: version ${scraped} -> ${version}; fetching again`);
     items.push(item);
   }
-  if (items.length > 0) result.summary = await scrapeDatasets(ctx, source, items, { force: true });
+  if (items.length > 0) {
+    const { scrapeDatasets } = await import('../stages/scrape/index.ts');
+    result.summary = await scrapeDatasets(ctx, source, items, { force: true });
+  }
   return result;
 }
 
 /** The version recorded by a scrape that ended ok; undefined when there is none. */
 async function scrapedVersion(ctx: Context, id: DatasetId): Promise<number | null | undefined> {
+  // Imported here, not at the top: registering the command must not load them (start-up time).
+  const { readStatus } = await import('../store/status.ts');
+  const { z } = await import('zod');
   const status = await readStatus(ctx.paths, 'scrape', id);
   if (status?.outcome.status !== 'ok') return undefined;
   try {
-    const record = scrapeRecordSchema.parse(
-      JSON.parse(await readFile(join(ctx.paths.rawDir(id), 'scrape.json'), 'utf8')),
-    );
+    const record = z
+      .looseObject({ version: z.number().nullable().optional() })
+      .parse(JSON.parse(await readFile(join(ctx.paths.rawDir(id), 'scrape.json'), 'utf8')));
     return record.version ?? null;
   } catch {
     return undefined;
@@ -126,6 +127,7 @@ export function registerAdd(program: Command, setExit: (code: number) => void = 
       const ctx = await contextFromOptions({ config: options.config, verbose: options.verbose });
       const started = ctx.clock.now();
       try {
+        const { createKaggleSource } = await import('../sources/kaggle/index.ts');
         const source = createKaggleSource(ctx.config.kaggle, ctx.logger);
         const result = await addDatasets(ctx, source, refs, {
           version: options.version,

@@ -1,16 +1,13 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig } from '../config/load.ts';
 import { type Context, createContext } from '../context.ts';
 import { UserError } from '../errors.ts';
 import { asDatasetId, type DatasetId } from '../ids.ts';
 import { Logger } from '../logger.ts';
 import type { StageSummary } from '../progress.ts';
-import { formatSummary } from '../render/summary.ts';
 import { parseShard, type Shard } from '../shard.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
-import { listDatasetDirs } from '../store/status.ts';
 import { didYouMean } from '../util/suggest.ts';
 
 export const DEFAULT_CONFIG = 'configs/default.yaml';
@@ -79,6 +76,8 @@ export function withCommonOptions(command: Command): Command {
 /** Loads config and builds the context; Ctrl-C stops taking new datasets, a second one exits. */
 export async function contextFromOptions(options: CommonOptions): Promise<Context> {
   const overrides = options.source ? { source: { kind: options.source } } : {};
+  // Loaded here, not at the top: `--help` and `--version` must not pay for the config schemas.
+  const { loadConfig } = await import('../config/load.ts');
   const { config, warnings } = await loadConfig(options.config, overrides);
   const logger = new Logger(options.verbose ? 'debug' : 'info');
   for (const warning of warnings) logger.warn(warning);
@@ -119,6 +118,7 @@ export async function finishRun(
 ): Promise<number> {
   const totalMs = ctx.clock.now() - startedMs;
   const { collectTasks, countTasks } = await import('../audit/tasks.ts');
+  const { formatSummary } = await import('../render/summary.ts');
   const taskRows = verified.size > 0 ? await collectTasks(ctx.paths, [...verified].sort()) : [];
   const tasks = summaries.some((s) => s.stage === 'verify') ? countTasks(taskRows) : null;
   process.stdout.write(formatSummary(summaries, totalMs, tasks ? { counts: tasks, rows: taskRows } : null));
@@ -145,6 +145,7 @@ export async function finishRun(
 /** Dataset ids with a folder under raw/ or processed/: the ones any stage after scrape knows. */
 export async function knownDatasets(ctx: Context): Promise<string[]> {
   const raw = await readdir(ctx.paths.raw).catch(() => [] as string[]);
+  const { listDatasetDirs } = await import('../store/status.ts');
   const processed = await listDatasetDirs(ctx.paths.processed);
   return [...new Set([...raw.filter((n) => !n.startsWith('.') && !n.startsWith('_')), ...processed])].sort();
 }

@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { configJsonSchema } from '../config/json-schema.ts';
-import { loadConfig } from '../config/load.ts';
 import { DEFAULT_CONFIG } from './common.ts';
 
 export function registerConfig(program: Command): void {
@@ -17,12 +14,14 @@ export function registerConfig(program: Command): void {
     )
     .action(async (options: { config: string; print?: boolean; schema?: boolean }) => {
       if (options.schema) {
+        const { configJsonSchema } = await import('../config/json-schema.ts');
         process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
         return;
       }
+      const { loadConfig } = await import('../config/load.ts');
       const { config, warnings } = await loadConfig(options.config);
       for (const w of warnings) process.stderr.write(`warn: ${w}\n`);
-      if (options.print) process.stdout.write(stringify(config));
+      if (options.print) process.stdout.write((await import('yaml')).stringify(config));
       else process.stdout.write(`${options.config}: valid\n`);
     });
 }

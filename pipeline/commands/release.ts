@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
-import { diffManifests, formatDiff, type Manifest } from '../release/manifest.ts';
 import { type CommonOptions, contextFromOptions, withCommonOptions } from './common.ts';
 
 export function registerRelease(program: Command): void {
@@ -52,23 +50,4 @@ export function registerRelease(program: Command): void {
       await ctx.close();
     }
   });
-
-  program
-    .command('diff')
-    .description('compare two releases: tasks added, removed and changed (and which files changed)')
-    .argument('<a>', 'the older release folder (holding manifest.json)')
-    .argument('<b>', 'the newer release folder')
-    .addHelpText('after', '\nExample:\n  $ dare-forge diff splits/1.0.0 splits/1.1.0\n')
-    .action(async (a: string, b: string) => {
-      const [before, after] = await Promise.all([readManifest(a), readManifest(b)]);
-      process.stdout.write(formatDiff(diffManifests(before, after)));
-    });
-}
-
-async function readManifest(dir: string): Promise<Manifest> {
-  try {
-    return JSON.parse(await readFile(`${dir}/manifest.json`, 'utf8')) as Manifest;
-  } catch {
-    throw new UserError(`${dir}: no readable manifest.json; pass a release folder such as splits/1.0.0`);
-  }
 }

@@ -1,7 +1,5 @@
 import { type Command, Option } from 'commander';
-import { executeStages } from '../render/execute.ts';
-import { withSpendCap } from '../scale/entries.ts';
-import { addScaleOptions, printDryRun, type ScaleOptions } from '../scale/options.ts';
+import { addScaleOptions, type ScaleOptions } from '../scale/options.ts';
 import { stages } from '../stages/registry.ts';
 import {
   type CommonOptions,
@@ -21,7 +19,9 @@ async function runEntries(names: readonly string[], options: CommonOptions & Sca
   const ctx = await contextFromOptions(options);
   const started = ctx.clock.now();
   try {
-    if (options.dryRun) return await printDryRun(ctx, options);
+    if (options.dryRun) return await (await import('../scale/options.ts')).printDryRun(ctx, options);
+    const { withSpendCap } = await import('../scale/entries.ts');
+    const { executeStages } = await import('../render/execute.ts');
     const entries = withSpendCap(
       stages.filter((s) => names.includes(s.name)),
       options.maxCostUsd,

@@ -28,12 +28,25 @@ export interface Manifest {
   files: Record<string, string>;
 }
 
-export interface ManifestDiff {
-  added: string[];
-  removed: string[];
-  changed: { task: string; moved: string | null; files: string[] }[];
-}
+/** The two question texts of one task, from a release's `<split>/question_list.json`. */
+export type QuestionTexts = Map<string, { question_v1?: unknown; question_v2?: unknown }>;
 
+export interface ManifestDiff {
+  from: string;
+  to: string;
+  summary: {
+    added: number;
+    removed: number;
+    changed: number;
+    /** Tasks that moved between splits, by direction ("train -> eval"). */
+    moved: Record<string, number>;
+    /** Tasks whose question text changed, per variant. */
+    question_changed: { v1: number; v2: number };
+  };
+  added: { task: string; split: string }[];
+  removed: { task: string; split: string }[];
+  changed: { task: string; moved: string | null; questions: ('v1' | 'v2')[]; files: string[] }[];
+}
 /** The task a file belongs to: `<split>/databases/<task>/...`; null for release-level files. */
 function taskOfPath(path: string): { split: string; task: string; rest: string } | null {
   const match = /^(train|eval)\/databases\/([^/]+)\/(.+)$/.exec(path);
@@ -52,9 +65,18 @@ function taskFiles(manifest: Manifest): Map<string, { split: string; files: Map<
   return out;
 }
 
-export function diffManifests(before: Manifest, after: Manifest): ManifestDiff {
+/**
+ * What changed between two releases, task by task: files (by hash), split moves and, when the
+ * question lists are given, question texts (v1, v2).
+ */
+export function diffManifests(
+  before: Manifest,
+  after: Manifest,
+  questions: { before: QuestionTexts; after: QuestionTexts } = { before: new Map(), after: new Map() },
+): ManifestDiff {
   const a = taskFiles(before);
   const b = taskFiles(after);
+  const splitOf = (files: typeof a, task: string) => files.get(task)?.split ?? '';
   const added = [...b.keys()].filter((t) => !a.has(t)).sort();
   const removed = [...a.keys()].filter((t) => !b.has(t)).sort();
   const changed: ManifestDiff['changed'] = [];
@@ -64,19 +86,58 @@ export function diffManifests(before: Manifest, after: Manifest): ManifestDiff {
     const names = new Set([...x.files.keys(), ...y.files.keys()]);
     const files = [...names].filter((n) => x.files.get(n) !== y.files.get(n)).sort();
     const moved = x.split !== y.split ? `${x.split} -> ${y.split}` : null;
-    if (files.length > 0 || moved) changed.push({ task, moved, files });
+    const [qa, qb] = [questions.before.get(task), questions.after.get(task)];
+    const texts = (['v1', 'v2'] as const).filter(
+      (v) => qa && qb && qa[`question_${v}`] !== qb[`question_${v}`],
+    );
+    if (files.length > 0 || moved || texts.length > 0) changed.push({ task, moved, questions: texts, files });
   }
-  return { added, removed, changed };
+  const moved: Record<string, number> = {};
+  for (const c of changed) if (c.moved) moved[c.moved] = (moved[c.moved] ?? 0) + 1;
+  const count = (v: 'v1' | 'v2') => changed.filter((c) => c.questions.includes(v)).length;
+  return {
+    from: before.version,
+    to: after.version,
+    summary: {
+      added: added.length,
+      removed: removed.length,
+      changed: changed.length,
+      moved,
+      question_changed: { v1: count('v1'), v2: count('v2') },
+    },
+    added: added.map((task) => ({ task, split: splitOf(b, task) })),
+    removed: removed.map((task) => ({ task, split: splitOf(a, task) })),
+    changed,
+  };
 }
 
+/** The summary line(s): counts first, so a long diff starts with what it amounts to. */
+export function formatDiffSummary(diff: ManifestDiff): string {
+  const s = diff.summary;
+  const moves = Object.entries(s.moved).map(([way, n]) => `${n} ${way}`);
+  const lines = [
+    `diff ${diff.from} -> ${diff.to}: ${s.added} added, ${s.removed} removed, ${s.changed} changed`,
+    `  moved between splits: ${moves.length > 0 ? moves.join(', ') : 'none'}`,
+    `  question text changed: v1 in ${s.question_changed.v1}, v2 in ${s.question_changed.v2}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The summary, then one line per task (files changed indented below it). */
 export function formatDiff(diff: ManifestDiff): string {
   const lines: string[] = [];
-  for (const t of diff.added) lines.push(`+ ${t}`);
-  for (const t of diff.removed) lines.push(`- ${t}`);
+  if (diff.added.length > 0) lines.push('', `added (${diff.added.length}):`);
+  for (const t of diff.added) lines.push(`+ ${t.task} (${t.split})`);
+  if (diff.removed.length > 0) lines.push('', `removed (${diff.removed.length}):`);
+  for (const t of diff.removed) lines.push(`- ${t.task} (was ${t.split})`);
+  if (diff.changed.length > 0) lines.push('', `changed (${diff.changed.length}):`);
   for (const c of diff.changed) {
-    lines.push(`~ ${c.task}${c.moved ? ` (moved ${c.moved})` : ''}`);
+    const notes = [
+      ...(c.moved ? [`moved ${c.moved}`] : []),
+      ...c.questions.map((v) => `question ${v} text changed`),
+    ];
+    lines.push(`~ ${c.task}${notes.length > 0 ? ` (${notes.join('; ')})` : ''}`);
     for (const f of c.files) lines.push(`    ${f}`);
   }
-  lines.push(`${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed`);
-  return `${lines.join('\n')}\n`;
+  return `${formatDiffSummary(diff)}${lines.length > 0 ? `${lines.join('\n')}\n` : ''}`;
 }

@@ -28,6 +28,16 @@ export type EnvironmentFingerprint = z.infer<typeof fingerprintSchema>;
 
 /** Fingerprints the environment jobs actually run in (inside the executor, not this process). */
 export async function environmentFingerprint(executor: Executor): Promise<EnvironmentFingerprint> {
+  return (await fingerprintWithStamps(executor)).fingerprint;
+}
+
+/**
+ * The fingerprint and the files (interpreter, libraries, BLAS, site folders) whose size and
+ * modification time stand for it: see fingerprint-cache.ts.
+ */
+export async function fingerprintWithStamps(
+  executor: Executor,
+): Promise<{ fingerprint: EnvironmentFingerprint; stampFiles: string[] }> {
   const code = await readFile(FINGERPRINT_SCRIPT, 'utf8');
   const response = await executor.runCode({ code, run_timeout: 60 });
   const run = response.run_result;
@@ -36,7 +46,9 @@ export async function environmentFingerprint(executor: Executor): Promise<Enviro
       `${executor.name} executor: fingerprint.py failed: ${response.message || run?.stderr || ''}`,
     );
   }
-  const parsed = fingerprintSchema.safeParse(JSON.parse(run.stdout));
+  const printed: unknown = JSON.parse(run.stdout);
+  const parsed = fingerprintSchema.safeParse(printed);
   if (!parsed.success) throw new Error(`fingerprint.py printed an unexpected shape: ${parsed.error.message}`);
-  return parsed.data;
+  const stamps = z.object({ stamp_files: z.array(z.string()).default([]) }).safeParse(printed);
+  return { fingerprint: parsed.data, stampFiles: stamps.success ? stamps.data.stamp_files : [] };
 }

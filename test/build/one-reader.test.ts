@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Context } from '../../pipeline/context.ts';
 import { asDatasetId, type DatasetId } from '../../pipeline/ids.ts';
@@ -11,13 +10,14 @@ import { run as draft } from '../../pipeline/stages/draft/index.ts';
 import { run as profile } from '../../pipeline/stages/profile/index.ts';
 import { readStatus } from '../../pipeline/store/status.ts';
 import { formatCsv } from '../../pipeline/util/csv.ts';
+import { openSqlite } from '../../pipeline/util/sqlite.ts';
 import { markScraped } from '../profile/support.ts';
 import { testContext, testdir } from '../support/testdir.ts';
 
 /** raw/<id>/ as scrape leaves it: files, listing, metadata and an ok scrape status. */
 async function scraped(ctx: Context, name: string, files: Record<string, string | Uint8Array>) {
   const id = asDatasetId(`owner_${name}`);
-  const { writeFile, mkdir } = await import('node:fs/promises');
+  const { mkdir } = await import('node:fs/promises');
   const raw = ctx.paths.rawDir(id);
   await mkdir(ctx.paths.rawFilesDir(id), { recursive: true });
   for (const [file, content] of Object.entries(files))
@@ -211,11 +211,12 @@ describe('inflated sizes and endless views', () => {
     const root = await testdir();
     const ctx = testContext(root);
     const path = join(root, 'endless.sqlite');
-    const db = new Database(path);
+    const db = await openSqlite();
     db.exec(
       'CREATE VIEW endless AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r;',
     );
     db.exec('CREATE VIEW forever AS SELECT a.n FROM endless a, endless b;');
+    await writeFile(path, db.export());
     db.close();
     const id = await scraped(ctx, 'endless', {
       'endless.sqlite': await readFile(path),

@@ -68,7 +68,7 @@ describe('release --corpus of a hostile corpus', { timeout: 120_000 }, () => {
           t.replace('"save_file_type": "csv"', '"save_file_type": "../../../../etc/passwd"'),
         ),
       missing: (dir) => rm(join(dir, 'source', 'train_v2.csv')),
-      // Not a database at all: better-sqlite3 throws while release fingerprints the table.
+      // Not a database at all: SQLite throws while release fingerprints the table.
       corrupt: async (dir) => {
         await editMetadata(dir, (t) => t.replace('"save_file_type": "csv"', '"save_file_type": "sqlite"'));
         for (const name of ['train_v2.sqlite', 'val_v2.sqlite'])

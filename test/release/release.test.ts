@@ -179,10 +179,10 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const b = await release(ctx, { corpus, version: '1.1.0' });
     await ctx.close();
     const diff = diffManifests(a.manifest, b.manifest);
-    expect(diff.removed).toEqual([removed]);
+    expect(diff.removed.map((r) => r.task)).toEqual([removed]);
     expect(diff.added).toEqual([]);
     expect(diff.changed.filter((c) => !c.moved)).toEqual([
-      { task: changed, moved: null, files: ['source/metadata.txt'] },
+      { task: changed, moved: null, questions: [], files: ['source/metadata.txt'] },
     ]);
   });
 });

@@ -74,7 +74,7 @@ export function makeBuildStage(llm?: LlmClient): StageDefinition {
     stage: 'build',
     code: {
       modules: [import.meta.url, new URL('../../llm/index.ts', import.meta.url).href],
-      packages: ['@duckdb/node-api', 'better-sqlite3'],
+      packages: ['@duckdb/node-api', 'sql.js'],
     },
     inputs: async (ctx, id) => {
       const rewrite = rewriteInputs(ctx.config.build, llm);

@@ -33,7 +33,7 @@ export async function writeTaskFolder(
     for (const file of contents.source) {
       const path = join(source, `${file.stem}.${file.format}`);
       const [first] = file.tables;
-      if (file.format === 'sqlite') writeSqlite(path, file.tables);
+      if (file.format === 'sqlite') await writeSqlite(path, file.tables);
       else if (!first || file.tables.length !== 1)
         throw new Error(`${file.stem}.${file.format} needs exactly one table`);
       else if (file.format === 'csv') await writeCsv(path, first);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import Database from 'better-sqlite3';
 import { formatCsv } from '../../util/csv.ts';
+import { openSqlite } from '../../util/sqlite.ts';
 import { type Cell, type Column, quoteIdentifier, sqlString } from './table.ts';
 import type { FileTable } from './tabular.ts';
 
@@ -27,25 +27,28 @@ function typedValue(kind: Column['kind'], value: Cell): string | number | null {
 
 /**
  * One sqlite file holding `tables`, written like pandas' to_sql (quoted identifiers, no
- * index). Values are bound, never spliced. The file is byte-stable for equal inputs.
+ * index). Values are bound, never spliced. The database is built in memory and written in one
+ * go, so the file is byte-stable for equal inputs.
  */
-export function writeSqlite(path: string, tables: readonly FileTable[]): void {
-  const db = new Database(path);
+export async function writeSqlite(path: string, tables: readonly FileTable[]): Promise<void> {
+  const db = await openSqlite();
   try {
-    db.pragma('journal_mode = DELETE');
-    db.transaction(() => {
-      for (const table of tables) {
-        const defs = table.columns
-          .map((c) => `${quoteIdentifier(c.name)} ${sqliteType[c.kind]}`)
-          .join(',\n  ');
-        db.exec(`CREATE TABLE ${quoteIdentifier(table.name)} (\n  ${defs}\n)`);
-        const insert = db.prepare(
-          `INSERT INTO ${quoteIdentifier(table.name)} VALUES (${table.columns.map(() => '?').join(', ')})`,
-        );
+    db.run('BEGIN');
+    for (const table of tables) {
+      const defs = table.columns.map((c) => `${quoteIdentifier(c.name)} ${sqliteType[c.kind]}`).join(',\n  ');
+      db.run(`CREATE TABLE ${quoteIdentifier(table.name)} (\n  ${defs}\n)`);
+      const insert = db.prepare(
+        `INSERT INTO ${quoteIdentifier(table.name)} VALUES (${table.columns.map(() => '?').join(', ')})`,
+      );
+      try {
         for (const row of table.rows)
-          insert.run(...table.columns.map((c, i) => typedValue(c.kind, row[i] ?? null)));
+          insert.run(table.columns.map((c, i) => typedValue(c.kind, row[i] ?? null)));
+      } finally {
+        insert.free();
       }
-    })();
+    }
+    db.run('COMMIT');
+    await writeFile(path, db.export());
   } finally {
     db.close();
   }

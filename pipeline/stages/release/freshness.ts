@@ -12,8 +12,8 @@ import { REFERENCE_PREDICTIONS, taskFileHashes } from '../verify/inputs.ts';
 /** The modules and packages that write a release's bytes. */
 export const releaseCode: CodeSpec = {
   modules: [new URL('./index.ts', import.meta.url).href],
-  // release/rows.ts reads sqlite tasks with better-sqlite3 for the exports.
-  packages: ['@duckdb/node-api', 'better-sqlite3'],
+  // release/rows.ts reads sqlite tasks with sql.js for the exports.
+  packages: ['@duckdb/node-api', 'sql.js'],
 };
 
 /** A task folder's files as released (reference predictions included): verdict-less corpora. */

@@ -6,12 +6,14 @@ import { Rejection, UserError } from '../../errors.ts';
 import type { DatasetId } from '../../ids.ts';
 import type { StageSummary } from '../../progress.ts';
 import { runStage, type StageDefinition, type StageResult } from '../../runner.ts';
+import { cachedFingerprint } from '../../sandbox/fingerprint-cache.ts';
 import {
   createExecutor,
   type EnvironmentFingerprint,
   type Executor,
   environmentFingerprint,
 } from '../../sandbox/index.ts';
+import { LazyExecutor } from '../../sandbox/lazy.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { datasetsOkAt } from '../../store/status.ts';
@@ -129,12 +131,29 @@ export async function run(ctx: Context, options: VerifyRunOptions = {}): Promise
     );
   }
   const ids = options.only ? ready.filter((id) => options.only?.includes(id)) : ready;
-  const executor = options.executor ?? (await createExecutor(ctx.config.verify));
+  // The pool starts on the first job: with every dataset fresh and the environment's
+  // fingerprint cached, a rerun starts no Python.
+  const lazy = options.executor
+    ? undefined
+    : new LazyExecutor(ctx.config.verify.executor, () => createExecutor(ctx.config.verify));
+  const executor = options.executor ?? (lazy as LazyExecutor);
   try {
-    const fingerprint = await environmentFingerprint(executor);
+    const fingerprint = await verifyFingerprint(ctx, executor, Boolean(lazy));
     const stage = makeVerifyStage({ executor, fingerprint }, checksConfig(ctx));
     return await runStage(ctx, stage, ids, { force: options.force ?? false });
   } finally {
+    if (lazy)
+      ctx.logger.debug(`verify: sandbox ${lazy.started ? 'started' : 'not started (nothing to run)'}`);
     if (!options.executor) await executor.close();
   }
+}
+
+/** The fingerprint of a local executor is cached under processed/_cache/ (see fingerprint-cache.ts). */
+async function verifyFingerprint(ctx: Context, executor: Executor, cacheable: boolean) {
+  const { python, bwrap, blas_threads } = ctx.config.verify;
+  if (!cacheable || ctx.config.verify.executor !== 'local') return environmentFingerprint(executor);
+  const file = join(ctx.paths.processed, '_cache', 'environment.json');
+  const { fingerprint, cached } = await cachedFingerprint(executor, file, { python, bwrap, blas_threads });
+  ctx.logger.debug(`verify: environment fingerprint ${cached ? `reused from ${file}` : 'measured'}`);
+  return fingerprint;
 }
