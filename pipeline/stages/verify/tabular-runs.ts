@@ -83,32 +83,15 @@ export function referenceFromJob(response: RunCodeResponse, runTimeoutS: number)
   return failure ? { status: failure, detail: detail ?? '' } : null;
 }
 
-/**
- * Runs a tabular task's sandbox jobs. Separate plan (verify_checks.share_runs false, and the
- * reference scope): two reference jobs, then the IF and MM jobs. Shared plan: run one of the
- * pair, and an IF job that runs two of the pair itself before its checks (one load and one
- * fit fewer); MM starts once run one succeeded. Its outcomes are read only as the separate
- * plan would: whatever the separate plan would not have run never decides the verdict.
- */
-export async function runTabularJobs(
+/** The sandbox jobs of one tabular task, each counting what it costs into `cost`. */
+function taskJobs(
   taskDir: string,
   question: TaskQuestion,
   params: ReferenceParams,
   options: TaskCheckOptions,
-): Promise<TabularRuns> {
+) {
   const { run, checks } = options;
   const cost: TaskCost = { jobs: 0, fits: 0 };
-  const referenceRun = () => {
-    cost.jobs += 1;
-    cost.fits += 1;
-    return runReferenceSolution(run.executor, taskDir, {
-      runTimeoutS: run.runTimeoutS,
-      memoryLimitMb: run.memoryLimitMb,
-      params,
-      signal: run.signal,
-      ...(options.limits ? { maxInputBytes: options.limits.maxFileBytes } : {}),
-    });
-  };
   const format = params.save_file_type;
   const source = (name: string) => join(taskDir, 'source', name);
   const groundTruth = join(taskDir, 'verify', 'ground_truth.csv');
@@ -133,75 +116,109 @@ export async function runTabularJobs(
     if (outcome.status === 'ok' && 'results' in outcome) cost.fits += fits(outcome.results);
     return outcome;
   };
-  const modelling = async () => {
-    cost.jobs += 1;
-    const outcome = await runCheckProgram(
-      'verify_mm.py',
-      {
+  return {
+    cost,
+    reference: () => {
+      cost.jobs += 1;
+      cost.fits += 1;
+      return runReferenceSolution(run.executor, taskDir, {
+        runTimeoutS: run.runTimeoutS,
+        memoryLimitMb: run.memoryLimitMb,
+        params,
+        signal: run.signal,
+        ...(options.limits ? { maxInputBytes: options.limits.maxFileBytes } : {}),
+      });
+    },
+    modelling: async () => {
+      cost.jobs += 1;
+      const inputs = {
         [`train_v2.${format}`]: source(`train_v2.${format}`),
         [`val_v2.${format}`]: source(`val_v2.${format}`),
         'ground_truth.csv': groundTruth,
-      },
-      { question: { ...question, target: targetsOf(question) }, leak_score: checks.leak_score },
-      mmResultsSchema,
-      run,
-    );
-    return counted(outcome, (r) => mmFits(r, checks.leak_score));
+      };
+      const mmParams = {
+        question: { ...question, target: targetsOf(question) },
+        leak_score: checks.leak_score,
+      };
+      const outcome = await runCheckProgram('verify_mm.py', inputs, mmParams, mmResultsSchema, run);
+      return counted(outcome, (r) => mmFits(r, checks.leak_score));
+    },
+    instruction: async (predictions: Buffer) => {
+      cost.jobs += 1;
+      const outcome = await runCheckProgram(
+        'verify_if.py',
+        ifInputs(predictions),
+        ifParams(false),
+        ifResultsSchema,
+        run,
+        runs,
+      );
+      return counted(outcome, (r) => r.fits ?? 0);
+    },
+    /** The IF job that runs two of the pair itself; read with `readShared`. */
+    sharedInstruction: () => {
+      cost.jobs += 1;
+      return submitCheckJob('verify_if.py', ifInputs(null), ifParams(true), run, {
+        runs,
+        fetch: [PREDICTIONS, STATUS],
+      });
+    },
+    readShared: (response: RunCodeResponse) =>
+      counted(checkOutcome('verify_if.py', response, ifResultsSchema, run, runs), (r) => r.fits ?? 0),
   };
-  const separateInstruction = async (predictions: Buffer) => {
-    cost.jobs += 1;
-    const outcome = await runCheckProgram(
-      'verify_if.py',
-      ifInputs(predictions),
-      ifParams(false),
-      ifResultsSchema,
-      run,
-      runs,
-    );
-    return counted(outcome, (r) => r.fits ?? 0);
+}
+type TaskJobs = ReturnType<typeof taskJobs>;
+
+/**
+ * Runs a tabular task's sandbox jobs. Separate plan (verify_checks.share_runs false, and the
+ * reference scope): two reference jobs, then the IF and MM jobs. Shared plan: see sharedPlan.
+ */
+export async function runTabularJobs(
+  taskDir: string,
+  question: TaskQuestion,
+  params: ReferenceParams,
+  options: TaskCheckOptions,
+): Promise<TabularRuns> {
+  const jobs = taskJobs(taskDir, question, params, options);
+  if (options.checks.share_runs && options.scope === 'all') return sharedPlan(jobs, options.run.runTimeoutS);
+  const [first, second] = await Promise.all([jobs.reference(), jobs.reference()]);
+  const checks = async (predictions: Buffer) => {
+    const [instruction, modelling] = await Promise.all([jobs.instruction(predictions), jobs.modelling()]);
+    return { instruction, modelling };
   };
+  return { first, second, checks, cost: jobs.cost };
+}
 
-  if (!checks.share_runs || options.scope === 'reference') {
-    const [first, second] = await Promise.all([referenceRun(), referenceRun()]);
-    const separate = async (predictions: Buffer) => {
-      const [instruction, mm] = await Promise.all([separateInstruction(predictions), modelling()]);
-      return { instruction, modelling: mm };
-    };
-    return { first, second, checks: separate, cost };
-  }
-
-  cost.jobs += 1;
-  const firstRun = referenceRun();
-  const job = settle(
-    submitCheckJob('verify_if.py', ifInputs(null), ifParams(true), run, {
-      runs,
-      fetch: [PREDICTIONS, STATUS],
-    }),
-  );
+/**
+ * Run one of the pair, and an IF job that runs two of the pair itself before its checks (one
+ * load and one fit fewer); MM starts once run one succeeded. Outcomes are read only where the
+ * separate plan would have run that job, so what it would not have run never decides the
+ * verdict; a shared job that gave no reference outcome falls back to the separate jobs.
+ */
+async function sharedPlan(jobs: TaskJobs, runTimeoutS: number): Promise<TabularRuns> {
+  const { cost } = jobs;
+  const firstRun = jobs.reference();
+  const job = settle(jobs.sharedInstruction());
   // MM needs only run one to have succeeded; its result (or error) counts only if the pair agrees.
-  const mm = settle(firstRun.then((first) => (first.status === 'ok' ? modelling() : null)));
+  const mm = settle(firstRun.then((first) => (first.status === 'ok' ? jobs.modelling() : null)));
   const [first, shared] = await Promise.all([firstRun, job]);
-  const fromJob = 'value' in shared ? referenceFromJob(shared.value, run.runTimeoutS) : null;
+  const fromJob = 'value' in shared ? referenceFromJob(shared.value, runTimeoutS) : null;
   if (fromJob === null && first.status !== 'ok') {
     // Run one decides the determinism check alone; run two's job is not looked at.
-    return {
-      first,
-      second: first,
-      checks: () => Promise.reject(new Error('no checks without a reference run')),
-      cost,
-    };
+    const checks = () => Promise.reject(new Error('no checks without a reference run'));
+    return { first, second: first, checks, cost };
   }
-  const second = fromJob ?? (await referenceRun());
-  const checksAfter = async (predictions: Buffer): Promise<TabularChecks> => {
+  const second = fromJob ?? (await jobs.reference());
+  const checks = async (predictions: Buffer): Promise<TabularChecks> => {
     const instruction =
       fromJob !== null && 'value' in shared
-        ? counted(checkOutcome('verify_if.py', shared.value, ifResultsSchema, run, runs), (r) => r.fits ?? 0)
-        : await separateInstruction(predictions);
-    const modelled = unwrap(await mm);
-    if (modelled === null) throw new Error('the MM checks did not start although run one succeeded');
-    return { instruction, modelling: modelled };
+        ? jobs.readShared(shared.value)
+        : await jobs.instruction(predictions);
+    const modelling = unwrap(await mm);
+    if (modelling === null) throw new Error('the MM checks did not start although run one succeeded');
+    return { instruction, modelling };
   };
-  return { first, second, checks: checksAfter, cost };
+  return { first, second, checks, cost };
 }
 
 /** MM fits: the strong model per target, and one tree per column where it scored near perfect. */
