@@ -51,10 +51,6 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
     (value) => ({ value }),
     (error: unknown) => ({ error }),
   );
-const unwrap = <T>(settled: Settled<T>): T => {
-  if ('error' in settled) throw settled.error;
-  return settled.value;
-};
 
 /**
  * Run two of the pair as the shared IF job ran it, read from the status file it wrote like
@@ -112,6 +108,22 @@ function taskJobs(
     reference_run: referenceRun,
     stop_after_caught: checks.early_stop ? checks.min_deviations_caught : null,
   });
+  const mmInputs = (referenceRun: boolean) => ({
+    [`train_v2.${format}`]: source(`train_v2.${format}`),
+    [`val_v2.${format}`]: source(`val_v2.${format}`),
+    'ground_truth.csv': groundTruth,
+    ...(referenceRun
+      ? {
+          [`train_v1_no_err.${format}`]: source(`train_v1_no_err.${format}`),
+          [`val_v1.${format}`]: source(`val_v1.${format}`),
+        }
+      : {}),
+  });
+  const mmParams = (referenceRun: boolean) => ({
+    question: { ...question, target: targetsOf(question) },
+    leak_score: checks.leak_score,
+    ...(referenceRun ? { reference_run: true, run_budget_s: run.runTimeoutS } : {}),
+  });
   const counted = <T extends IfResults | MmResults>(outcome: ProgramOutcome<T>, fits: (r: T) => number) => {
     if (outcome.status === 'ok' && 'results' in outcome) cost.fits += fits(outcome.results);
     return outcome;
@@ -131,18 +143,26 @@ function taskJobs(
     },
     modelling: async () => {
       cost.jobs += 1;
-      const inputs = {
-        [`train_v2.${format}`]: source(`train_v2.${format}`),
-        [`val_v2.${format}`]: source(`val_v2.${format}`),
-        'ground_truth.csv': groundTruth,
-      };
-      const mmParams = {
-        question: { ...question, target: targetsOf(question) },
-        leak_score: checks.leak_score,
-      };
-      const outcome = await runCheckProgram('verify_mm.py', inputs, mmParams, mmResultsSchema, run);
+      const outcome = await runCheckProgram(
+        'verify_mm.py',
+        mmInputs(false),
+        mmParams(false),
+        mmResultsSchema,
+        run,
+      );
       return counted(outcome, (r) => mmFits(r, checks.leak_score));
     },
+    /** The MM job that runs one of the pair first; read with `readSharedModelling`. */
+    sharedModelling: () => {
+      cost.jobs += 1;
+      cost.fits += 1;
+      const fetch = [PREDICTIONS, STATUS];
+      return submitCheckJob('verify_mm.py', mmInputs(true), mmParams(true), run, { runs: 2, fetch });
+    },
+    readSharedModelling: (response: RunCodeResponse) =>
+      counted(checkOutcome('verify_mm.py', response, mmResultsSchema, run, 2), (r) =>
+        mmFits(r, checks.leak_score),
+      ),
     instruction: async (predictions: Buffer) => {
       cost.jobs += 1;
       const outcome = await runCheckProgram(
@@ -190,32 +210,32 @@ export async function runTabularJobs(
 }
 
 /**
- * Run one of the pair, and an IF job that runs two of the pair itself before its checks (one
- * load and one fit fewer); MM starts once run one succeeded. Outcomes are read only where the
- * separate plan would have run that job, so what it would not have run never decides the
- * verdict; a shared job that gave no reference outcome falls back to the separate jobs.
+ * Two jobs, both in flight at once: the MM job runs one of the pair before its checks, the
+ * IF job runs two of the pair before its own (one job, one load and one fit fewer than the
+ * separate plan). Outcomes are read only where the separate plan would have run that job, so
+ * what it would not have run never decides the verdict; a job that gave no reference
+ * outcome (it crashed, timed out, or the sandbox failed) is redone as the separate jobs.
  */
 async function sharedPlan(jobs: TaskJobs, runTimeoutS: number): Promise<TabularRuns> {
   const { cost } = jobs;
-  const firstRun = jobs.reference();
-  const job = settle(jobs.sharedInstruction());
-  // MM needs only run one to have succeeded; its result (or error) counts only if the pair agrees.
-  const mm = settle(firstRun.then((first) => (first.status === 'ok' ? jobs.modelling() : null)));
-  const [first, shared] = await Promise.all([firstRun, job]);
-  const fromJob = 'value' in shared ? referenceFromJob(shared.value, runTimeoutS) : null;
-  if (fromJob === null && first.status !== 'ok') {
+  const [mmJob, ifJob] = await Promise.all([
+    settle(jobs.sharedModelling()),
+    settle(jobs.sharedInstruction()),
+  ]);
+  const fromMm = 'value' in mmJob ? referenceFromJob(mmJob.value, runTimeoutS) : null;
+  const fromIf = 'value' in ifJob ? referenceFromJob(ifJob.value, runTimeoutS) : null;
+  const first = fromMm ?? (await jobs.reference());
+  if (fromIf === null && first.status !== 'ok') {
     // Run one decides the determinism check alone; run two's job is not looked at.
     const checks = () => Promise.reject(new Error('no checks without a reference run'));
     return { first, second: first, checks, cost };
   }
-  const second = fromJob ?? (await jobs.reference());
+  const second = fromIf ?? (await jobs.reference());
   const checks = async (predictions: Buffer): Promise<TabularChecks> => {
-    const instruction =
-      fromJob !== null && 'value' in shared
-        ? jobs.readShared(shared.value)
-        : await jobs.instruction(predictions);
-    const modelling = unwrap(await mm);
-    if (modelling === null) throw new Error('the MM checks did not start although run one succeeded');
+    const [instruction, modelling] = await Promise.all([
+      fromIf !== null && 'value' in ifJob ? jobs.readShared(ifJob.value) : jobs.instruction(predictions),
+      fromMm !== null && 'value' in mmJob ? jobs.readSharedModelling(mmJob.value) : jobs.modelling(),
+    ]);
     return { instruction, modelling };
   };
   return { first, second, checks, cost };

@@ -1,10 +1,11 @@
-"""Run two of the determinism pair inside the IF check job (the shared plan).
+"""A reference run inside a check job (the shared plan): run one of the determinism pair in
+the MM job, run two in the IF job.
 
 The job runs the reference solution from scratch first, exactly as reference_solution.py's
 main does (read the parameters, load both files, fit, write prediction.csv and its status
 file), before loading anything else; its output is then the faithful baseline the
-deviations are compared with. Run one of the pair stays a separate sandbox job, so the
-pair is still two independent runs.
+deviations are compared with. The two runs are in different sandbox jobs (fresh processes),
+so the pair is still two independent runs.
 
 The reference run's preprocessor is wrapped to keep copies of what it produced (the
 transformed training and validation matrices): a deviation that trains on the same frame
@@ -73,15 +74,17 @@ class Reference:
         return lambda _params: _Replay(store)
 
 
-def run(params_path, budget):
-    """The reference run; on failure its status file is written and the job stops there."""
+def run(params_path, budget, record=True):
+    """The reference run; on failure its status file is written and the job stops there.
+    `record` keeps the preprocessor's outputs for deviations to replay."""
     store = {}
     try:
         with common.run_budget(budget, "reference run"):
             params = ref.read_params(params_path)
             clean, val = ref.load_frames(params, ".")
             original = ref.build_preprocessor
-            ref.build_preprocessor = lambda p: _Recording(original(p), store)
+            if record:
+                ref.build_preprocessor = lambda p: _Recording(original(p), store)
             try:
                 predicted = ref.predict(params, clean, val)
             finally:
