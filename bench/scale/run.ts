@@ -6,6 +6,10 @@
  *
  *   npx tsx bench/scale/run.ts [--n 2000] [--seed 1] [--max-rows 2000] [--concurrency 2]
  *                              [--kill-stage verify|build|...] [--kill-at 0.5] [--no-resume] [--keep]
+ *                              [--no-before]
+ * Unless --no-before: the same corpus once more with verify_checks.share_runs false (verify's
+ * separate plan, as before issue 18), its projection printed next to the default's, and its
+ * verdict.json files and release compared with the default run's.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,6 +30,7 @@ const { values } = parseArgs({
     'kill-stage': { type: 'string' },
     'kill-at': { type: 'string', default: '0.5' },
     'no-resume': { type: 'boolean', default: false },
+    'no-before': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
   },
 });
@@ -43,6 +48,34 @@ function failIfCrashed(run: Monitored): void {
   if ((run.code === 0 || run.code === 1) && !/^dare-forge: /m.test(run.stdout)) return;
   const tail = run.stdout.trimEnd().split('\n').slice(-30).join('\n');
   throw new Error(`the pipeline exited ${run.code ?? run.signal}:\n${tail}`);
+}
+
+/** The separate verify plan over the same corpus: projection, and verdicts/release against the default run. */
+async function compareBefore(concurrency: number, tasks: number): Promise<void> {
+  const extra = { verify_checks: { share_runs: false } };
+  const config = await writeRigConfig({ workdir: join(root, 'before'), servers, concurrency, extra });
+  const before = await runPipeline(['run', '--config', config]);
+  console.log(describe('before (verify_checks.share_runs: false)', before));
+  failIfCrashed(before);
+  console.log(formatFigures(stageFigures(await latestRun(join(root, 'before', 'processed')), tasks)));
+  const verdicts = (path: string) => /^[^/_][^/]*\/verdict\.json$/.test(path);
+  const differing = async (dir: string, keep?: (path: string) => boolean) => {
+    const [a, b] = await Promise.all([
+      hashTree(join(root, 'whole', dir), keep),
+      hashTree(join(root, 'before', dir), keep),
+    ]);
+    const names = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    return { files: Object.keys(a).length, differing: names.filter((k) => a[k] !== b[k]) };
+  };
+  const verdictFiles = await differing('processed', verdicts);
+  const release = await differing('splits');
+  console.log(
+    `before vs after: verdict.json files differing ${verdictFiles.differing.length} of ${verdictFiles.files}; ` +
+      `release files differing ${release.differing.length} of ${release.files}`,
+  );
+  for (const path of [...verdictFiles.differing, ...release.differing].slice(0, 20))
+    console.log(`  differs: ${path}`);
+  if (verdictFiles.differing.length > 0) process.exitCode = 1;
 }
 
 const servers = await (async () => {
@@ -70,6 +103,7 @@ try {
   const tasks = await countTasks(join(root, 'whole', 'processed'));
   console.log(`${tasks} task folder(s) built; LLM calls answered: ${servers.chatCalls()}`);
   console.log(formatFigures(stageFigures(record, tasks)));
+  if (!values['no-before']) await compareBefore(concurrency, tasks);
 
   if (!values['no-resume']) {
     const stages = record.stages.map((s) => s.stage);

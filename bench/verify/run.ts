@@ -1,9 +1,13 @@
 /**
- * `make bench-verify`: the 19 csv/sqlite IF fixtures, verified two ways.
+ * `make bench-verify`: the 19 csv/sqlite IF fixtures.
+ * Reference solution, two ways:
  *   baseline: as the published pipeline does it, a fresh /usr/bin/python3 per task (importing
  *             pandas and scikit-learn every time), one task after another;
  *   pool:     our LocalExecutor, warm sandboxed workers (one per core), tasks in parallel.
  * Both outputs must be byte-identical; prints both times and the ratio.
+ * Then every check of every task under each verify plan (plans.ts): per-task sandbox CPU and
+ * wall seconds, jobs and fits, and how many verdicts differ from the separate (today's) plan,
+ * which must be 0 for the shared plan (and 0 in status, reasons and flags with early stop).
  */
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +18,8 @@ import { parseConfigText } from '../../pipeline/config/load.ts';
 import { createLocalExecutor } from '../../pipeline/sandbox/index.ts';
 import { REFERENCE_SCRIPT } from '../../pipeline/sandbox/isolation.ts';
 import { readReferenceParams, runReferenceSolution } from '../../pipeline/sandbox/reference.ts';
+import type { TaskVerdict } from '../../pipeline/stages/verify/schema.ts';
+import { formatPlan, type PlanFigures, planChecks, runPlan, verdictDifferences } from './plans.ts';
 
 const exec = promisify(execFile);
 const databases = join(import.meta.dirname, '../../../shared/fixtures/dare-eval/databases');
@@ -83,6 +89,15 @@ async function main(): Promise<void> {
       ),
     );
     const poolMs = performance.now() - started;
+    const limits = { runTimeoutS: verify.limits.run_timeout_s, memoryLimitMb: verify.limits.memory_limit_mb };
+    const dirs = tasks.map((name) => ({ name, dir: join(databases, name) }));
+    const plans: PlanFigures[] = [];
+    const verdicts = new Map<string, Map<string, TaskVerdict>>();
+    for (const plan of Object.keys(planChecks)) {
+      const result = await runPlan(executor, plan, dirs, limits);
+      plans.push(result.figures);
+      verdicts.set(plan, result.verdicts);
+    }
     await executor.close();
 
     let identical = 0;
@@ -99,7 +114,7 @@ async function main(): Promise<void> {
       if (outcome.predictions.equals(expected)) published++;
     }
     const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-    const figures = {
+    const figures: Record<string, unknown> = {
       tasks: tasks.length,
       workers: executor.size,
       baseline_s: +(baselineMs / 1000).toFixed(3),
@@ -118,6 +133,36 @@ async function main(): Promise<void> {
     console.log(
       `outputs identical pool vs baseline: ${identical}/${tasks.length}; byte-identical to published: ${published}/${tasks.length}`,
     );
+    const today = verdicts.get('separate')!;
+    const differ = verdictDifferences(today, verdicts.get('shared')!);
+    const differEarly = verdictDifferences(today, verdicts.get('shared+early_stop')!, true);
+    const perTask = baselineMs / 1000 / tasks.length;
+    console.log(
+      `\nevery check per task (${tasks.length} tasks, ${executor.size} workers; CPU = sandbox jobs):`,
+    );
+    for (const plan of plans) console.log(formatPlan(plan));
+    console.log(
+      `  published reference script alone (fresh python per task): ${perTask.toFixed(2)} s wall/task`,
+    );
+    const [separate, shared] = [plans[0]!, plans[1]!];
+    console.log(
+      `shared vs separate: ${(separate.cpu_s_per_task / shared.cpu_s_per_task).toFixed(2)}x less sandbox CPU per task, ` +
+        `${separate.fits_per_task - shared.fits_per_task} fit(s) fewer`,
+    );
+    console.log(
+      `verdicts differing from the separate plan: shared ${differ.length} (whole verdict.json entries)`,
+    );
+    console.log(
+      `                                            early stop ${differEarly.length} (status, reasons, flags)`,
+    );
+    for (const name of [...differ, ...differEarly]) console.log(`  differs: ${name}`);
+    Object.assign(figures, {
+      plans,
+      reference_script_s_per_task: +perTask.toFixed(3),
+      verdict_differences: differ.length,
+      verdict_differences_early_stop: differEarly.length,
+    });
+    if (differ.length + differEarly.length > 0) process.exitCode = 1;
     await mkdir('.bench', { recursive: true });
     await writeFile(join('.bench', 'verify.json'), `${JSON.stringify(figures, null, 2)}\n`);
     if (identical !== tasks.length) process.exitCode = 1;

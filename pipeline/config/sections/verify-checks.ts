@@ -27,6 +27,18 @@ export const verifyChecksSection = z
       .describe(
         'An IF task whose output changes under fewer deviations than this is flagged weak_discrimination.',
       ),
+    share_runs: z
+      .boolean()
+      .default(true)
+      .describe(
+        "The IF check job runs the second reference run itself (its output is the deviations' baseline) and deviations with the same preprocessing reuse its fitted transform: fewer loads and fits, byte-identical verdicts. false: every run in its own job, as before (benchmarks compare the two).",
+      ),
+    early_stop: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Stop the deviations once min_deviations_caught changed the output (skip_range_filter always runs): same statuses, reasons and flags, but the discrimination check records the rest as not run, so verdicts.jsonl differs from a full run.',
+      ),
     learnable_margin: z
       .number()
       .min(0)

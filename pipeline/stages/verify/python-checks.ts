@@ -2,13 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { decodeFile, type Executor, encodeFile } from '../../sandbox/contract.ts';
+import { decodeFile, type Executor, encodeFile, type RunCodeResponse } from '../../sandbox/contract.ts';
 import { REFERENCE_SCRIPT } from '../../sandbox/isolation.ts';
 import { sha256 } from '../../util/hash.ts';
 import { defaultReadLimits, readInside } from '../../util/inside.ts';
 
 const PYTHON_DIR = new URL('./python/', import.meta.url);
 const RESULT_FILE = 'checks_result.json';
+/** Modules every check program may import, shipped next to it. */
+const SHIPPED = ['verify_common.py', 'verify_reference.py'];
 
 export type CheckProgram = 'verify_if.py' | 'verify_mm.py' | 'verify_ts.py';
 
@@ -36,27 +38,34 @@ function source(path: string): Promise<string> {
   return text;
 }
 
+/** Job options beyond the program's inputs: more files to fetch back, the runs it holds. */
+export interface CheckJobOptions {
+  /** Reference runs in the job: the job gets the single-run time limit once per run. */
+  runs?: number;
+  /** Files the program leaves besides its result (e.g. the reference run's prediction.csv). */
+  fetch?: string[];
+}
+
 /**
  * Runs one of the fixed check programs (python/) in the sandbox with the given job files
- * (job path -> absolute host path) and parameters; the program's results are checked by
- * `schema`, so a shape drift between Python and TypeScript fails loudly.
+ * (job path -> absolute host path or bytes) and parameters and returns the raw response;
+ * `checkOutcome` reads it. Split so a caller can look at fetched files first.
  */
-export async function runCheckProgram<T>(
+export async function submitCheckJob(
   program: CheckProgram,
   inputs: Record<string, string | Buffer>,
   params: unknown,
-  schema: z.ZodType<T>,
   run: SandboxRun,
-  runs = 1,
-): Promise<ProgramOutcome<T>> {
+  options: CheckJobOptions = {},
+): Promise<RunCodeResponse> {
   // A job of several reference runs gets the single-run limit once per run; the program
   // limits each run itself (run_budget_s) and names the one that ran out of time.
-  const jobTimeoutS = jobTimeout(run.runTimeoutS, runs);
-  const files: Record<string, string> = {
-    'checks_params.json': encodeFile(JSON.stringify(params)),
-    'verify_common.py': encodeFile(await source(fileURLToPath(new URL('verify_common.py', PYTHON_DIR)))),
-    'reference_solution.py': encodeFile(await source(REFERENCE_SCRIPT)),
-  };
+  const jobTimeoutS = jobTimeout(run.runTimeoutS, options.runs ?? 1);
+  const files: Record<string, string> = { 'checks_params.json': encodeFile(JSON.stringify(params)) };
+  for (const name of SHIPPED) {
+    files[name] = encodeFile(await source(fileURLToPath(new URL(name, PYTHON_DIR))));
+  }
+  files['reference_solution.py'] = encodeFile(await source(REFERENCE_SCRIPT));
   const maxInputBytes = defaultReadLimits().maxFileBytes;
   for (const [name, content] of Object.entries(inputs)) {
     // A missing input is left out: the program reports it as missing_input by name. So is a
@@ -68,16 +77,27 @@ export async function runCheckProgram<T>(
     const bytes = typeof content === 'string' ? (read?.ok ? read.bytes : null) : content;
     if (bytes) files[name] = encodeFile(bytes);
   }
-  const response = await run.executor.runCode(
+  return run.executor.runCode(
     {
       code: await source(fileURLToPath(new URL(program, PYTHON_DIR))),
       files,
-      fetch_files: [RESULT_FILE],
+      fetch_files: [RESULT_FILE, ...(options.fetch ?? [])],
       run_timeout: jobTimeoutS,
       memory_limit_MB: run.memoryLimitMb,
     },
     { signal: run.signal },
   );
+}
+
+/** What a check job's response says; the program's results are checked by `schema`. */
+export function checkOutcome<T>(
+  program: CheckProgram,
+  response: RunCodeResponse,
+  schema: z.ZodType<T>,
+  run: SandboxRun,
+  runs = 1,
+): ProgramOutcome<T> {
+  const jobTimeoutS = jobTimeout(run.runTimeoutS, runs);
   const result = response.run_result;
   if (response.status === 'SandboxError' || !result) {
     // The sandbox's fault, not the task's: the dataset ends in error and is retried next run.
@@ -103,6 +123,19 @@ export async function runCheckProgram<T>(
   return { status: 'ok', results: parsed.data };
 }
 
+/** Runs one of the fixed check programs and reads its results (see submitCheckJob). */
+export async function runCheckProgram<T>(
+  program: CheckProgram,
+  inputs: Record<string, string | Buffer>,
+  params: unknown,
+  schema: z.ZodType<T>,
+  run: SandboxRun,
+  runs = 1,
+): Promise<ProgramOutcome<T>> {
+  const response = await submitCheckJob(program, inputs, params, run, { runs });
+  return checkOutcome(program, response, schema, run, runs);
+}
+
 /** Wall-clock seconds for a job of `runs` reference runs, each allowed `runTimeoutS`. */
 export function jobTimeout(runTimeoutS: number, runs: number): number {
   return runTimeoutS * Math.max(1, runs);
@@ -111,7 +144,7 @@ export function jobTimeout(runTimeoutS: number, runs: number): number {
 /** sha256 of every Python program the checks run: editing one makes old verdicts stale. */
 export async function programHashes(): Promise<Record<string, string>> {
   const paths: Record<string, string> = { 'reference_solution.py': REFERENCE_SCRIPT };
-  for (const name of ['verify_common.py', 'verify_if.py', 'verify_mm.py', 'verify_ts.py']) {
+  for (const name of [...SHIPPED, 'verify_if.py', 'verify_mm.py', 'verify_ts.py']) {
     paths[name] = fileURLToPath(new URL(name, PYTHON_DIR));
   }
   const hashes: Record<string, string> = {};
@@ -130,8 +163,16 @@ export const ifResultsSchema = z.object({
   range_filter: partSchema,
   discrimination: z.record(
     z.string(),
-    z.object({ applies: z.boolean(), changed_fraction: z.number(), error: z.string().nullable() }),
+    z.object({
+      applies: z.boolean(),
+      changed_fraction: z.number(),
+      error: z.string().nullable(),
+      /** Not run: enough deviations were caught already (verify_checks.early_stop). */
+      skipped: z.boolean().optional(),
+    }),
   ),
+  /** The reference solution's model fits the job ran. */
+  fits: z.number().int().optional(),
 });
 export type IfResults = z.infer<typeof ifResultsSchema>;
 

@@ -1,22 +1,11 @@
-import { join } from 'node:path';
 import type { VerifyChecksConfig } from '../../config/sections/verify-checks.ts';
-import {
-  type ReferenceOutcome,
-  referenceParamsSchema,
-  runReferenceSolution,
-} from '../../sandbox/reference.ts';
+import { type ReferenceOutcome, referenceParamsSchema } from '../../sandbox/reference.ts';
 import { sha256 } from '../../util/hash.ts';
 import type { CorpusReadLimits } from '../../util/inside.ts';
-import { type TaskQuestion, targetsOf } from './metadata.ts';
-import {
-  type IfResults,
-  ifResultsSchema,
-  type MmResults,
-  mmResultsSchema,
-  runCheckProgram,
-  type SandboxRun,
-} from './python-checks.ts';
+import type { TaskQuestion } from './metadata.ts';
+import type { IfResults, MmResults, ProgramOutcome, SandboxRun } from './python-checks.ts';
 import type { TaskVerdict } from './schema.ts';
+import { runTabularJobs, type TaskCost } from './tabular-runs.ts';
 import { type CheckOutcome, decideTask, fail, flag, fromProgramFailure, pass, skip } from './verdict.ts';
 
 export interface TaskCheckOptions {
@@ -32,6 +21,8 @@ export interface TabularVerification {
   verdict: TaskVerdict;
   /** The reference predictions (simulated_pred_local.csv), when both runs agreed. */
   predictions: Buffer | null;
+  /** Sandbox jobs and model fits spent (benchmarks); absent when no job ran. */
+  cost?: TaskCost;
 }
 
 function referenceFailure(outcome: Exclude<ReferenceOutcome, { status: 'ok' }>): CheckOutcome {
@@ -77,13 +68,23 @@ export function discrimination(results: IfResults['discrimination'], minimumCaug
   const metrics: Record<string, number> = {};
   const caught: string[] = [];
   const missed: string[] = [];
+  const notRun: string[] = [];
   for (const [name, outcome] of Object.entries(results)) {
     if (!outcome.applies) continue;
+    if (outcome.skipped) {
+      notRun.push(name);
+      continue;
+    }
     metrics[`changed_${name}`] = outcome.changed_fraction;
     (outcome.changed_fraction > 0 ? caught : missed).push(name);
   }
   metrics.caught = caught.length;
-  const detail = `caught by ${caught.join(', ') || 'none'}; not by ${missed.join(', ') || 'none'}`;
+  let detail = `caught by ${caught.join(', ') || 'none'}; not by ${missed.join(', ') || 'none'}`;
+  if (notRun.length > 0) {
+    // verify_checks.early_stop: enough were caught; these were not run.
+    metrics.not_run = notRun.length;
+    detail += `; not run (${minimumCaught} caught already): ${notRun.join(', ')}`;
+  }
   if (results.skip_range_filter?.applies && !caught.includes('skip_range_filter')) {
     return fail(
       'discrimination',
@@ -159,10 +160,7 @@ export function learnability(results: MmResults, checks: VerifyChecksConfig): Ch
   return [learnable, leak];
 }
 
-function ifOutcomes(
-  outcome: Awaited<ReturnType<typeof runCheckProgram<IfResults>>>,
-  checks: VerifyChecksConfig,
-) {
+function ifOutcomes(outcome: ProgramOutcome<IfResults>, checks: VerifyChecksConfig) {
   if (outcome.status !== 'ok' || !('results' in outcome)) {
     return [
       fromProgramFailure('instruction_checks', outcome.status, 'detail' in outcome ? outcome.detail : ''),
@@ -193,55 +191,16 @@ export async function verifyTabularTask(
       predictions: null,
     };
   }
-  const { run } = options;
-  const referenceRun = () =>
-    runReferenceSolution(run.executor, taskDir, {
-      runTimeoutS: run.runTimeoutS,
-      memoryLimitMb: run.memoryLimitMb,
-      params: params.data,
-      signal: run.signal,
-      ...(options.limits ? { maxInputBytes: options.limits.maxFileBytes } : {}),
-    });
-  const [first, second] = await Promise.all([referenceRun(), referenceRun()]);
+  const runs = await runTabularJobs(taskDir, question, params.data, options);
+  const { first, second, cost } = runs;
   const outcomes = [determinism(first, second)];
   const predictions =
     outcomes[0]?.check.status === 'pass' && first.status === 'ok' ? first.predictions : null;
   const sha = predictions ? sha256(predictions) : null;
   if (!predictions || options.scope === 'reference') {
-    return { verdict: decideTask(task, family, outcomes, sha), predictions };
+    return { verdict: decideTask(task, family, outcomes, sha), predictions, cost };
   }
-  const format = params.data.save_file_type;
-  const source = (name: string) => join(taskDir, 'source', name);
-  const groundTruth = join(taskDir, 'verify', 'ground_truth.csv');
-  const [instruction, modelling] = await Promise.all([
-    runCheckProgram(
-      'verify_if.py',
-      {
-        [`train_v1.${format}`]: source(`train_v1.${format}`),
-        [`train_v1_no_err.${format}`]: source(`train_v1_no_err.${format}`),
-        [`val_v1.${format}`]: source(`val_v1.${format}`),
-        'ground_truth.csv': groundTruth,
-        'prediction.csv': predictions,
-      },
-      { question, deviations: options.checks.deviations, run_budget_s: run.runTimeoutS },
-      ifResultsSchema,
-      run,
-      // The baseline and each deviation are one reference run; one more for loading and the
-      // shape and range checks.
-      options.checks.deviations.length + 2,
-    ),
-    runCheckProgram(
-      'verify_mm.py',
-      {
-        [`train_v2.${format}`]: source(`train_v2.${format}`),
-        [`val_v2.${format}`]: source(`val_v2.${format}`),
-        'ground_truth.csv': groundTruth,
-      },
-      { question: { ...question, target: targetsOf(question) }, leak_score: options.checks.leak_score },
-      mmResultsSchema,
-      run,
-    ),
-  ]);
+  const { instruction, modelling } = await runs.checks(predictions);
   outcomes.push(...ifOutcomes(instruction, options.checks));
   if (modelling.status === 'ok' && 'results' in modelling) {
     outcomes.push(...learnability(modelling.results, options.checks));
@@ -251,5 +210,5 @@ export async function verifyTabularTask(
     );
     outcomes.push(skip('leak', 'the MM checks did not run'));
   }
-  return { verdict: decideTask(task, family, outcomes, sha), predictions };
+  return { verdict: decideTask(task, family, outcomes, sha), predictions, cost };
 }

@@ -1,8 +1,13 @@
 """IF checks on one task: prediction shape, range filter, and discrimination by deviations.
 
 Job files: train_v1.F, train_v1_no_err.F, val_v1.F, ground_truth.csv, prediction.csv (the
-reference output), reference_solution.py, verify_common.py, checks_params.json
-({"question": <all_metadata question>, "deviations": [...]}).
+reference output), reference_solution.py, verify_common.py, verify_reference.py,
+checks_params.json ({"question": <all_metadata question>, "deviations": [...],
+"reference_run": bool, "stop_after_caught": int | null}).
+With reference_run the job runs the reference solution itself first (run two of the
+determinism pair, verify_reference.py) and writes prediction.csv instead of receiving it;
+with stop_after_caught the deviations stop once that many changed the output (the rest are
+recorded "skipped"), skip_range_filter always running first.
 A deviation reruns the fixed reference pipeline with one instruction broken; the output is
 compared with the faithful run (exact for classification, numpy allclose for regression,
 like the benchmark's IF metrics).
@@ -12,6 +17,7 @@ import sys
 
 import reference_solution as ref
 import verify_common as common
+import verify_reference
 
 ALTERNATE_IMPUTER = {"mean": "median", "median": "mean", "most_frequent": "mean"}
 SEEDLESS_MODELS = ("GaussianNB", "LinearRegression")
@@ -142,22 +148,43 @@ def changed_fraction(regression, baseline, other):
     return float((a != b).any(axis=1).mean())
 
 
-def discrimination(params, question, clean, noisy, val, names, budget):
+def deviation_order(names):
+    """skip_range_filter first: its outcome can reject the task, so it always runs."""
+    return sorted(names, key=lambda name: name != "skip_range_filter")
+
+
+def discrimination(params, question, clean, noisy, val, names, budget, reference=None, stop_after=None):
+    """Per deviation: does the output change? `reference` is this job's own reference run
+    (its output is the baseline); `stop_after` stops once that many deviations changed it."""
     regression = str(params["problem_type"]).lower() == "regression"
-    with common.run_budget(budget, "baseline run of the reference solution"):
-        baseline = ref.predict(params, clean, val)
-    outcomes = {}
-    for name in names:
+    fits = 0
+    if reference is None:
+        with common.run_budget(budget, "baseline run of the reference solution"):
+            baseline = ref.predict(params, clean, val)
+        fits += 1
+    else:
+        baseline = reference.predicted
+    outcomes, caught = {}, 0
+    # skip_range_filter first when stopping early: its outcome alone can reject the task.
+    for name in sorted(names, key=lambda n: n != "skip_range_filter") if stop_after else names:
         prepared = deviation_inputs(name, params, question, clean, noisy)
         if prepared is None:
             outcomes[name] = {"applies": False, "changed_fraction": 0.0, "error": None}
             continue
+        if stop_after and caught >= stop_after and "skip_range_filter" in outcomes:
+            outcomes[name] = {"applies": True, "changed_fraction": 0.0, "error": None, "skipped": True}
+            continue
         changed_params, train, patch = prepared
+        if name == "other_random_state" and reference is not None:
+            # Same frame, same preprocessing, another model seed: reuse the reference run's
+            # fitted transform instead of fitting it again (the seed never reaches it).
+            patch = reference.replay
         original = ref.build_preprocessor
         if patch is not None:
             ref.build_preprocessor = patch(original)
         try:
             with common.run_budget(budget, f"deviation {name}"):
+                fits += 1
                 other = ref.predict(changed_params, train, val)
             outcomes[name] = {"applies": True, "changed_fraction": changed_fraction(regression, baseline, other), "error": None}
         except ref.ReferenceError_ as error:
@@ -165,27 +192,34 @@ def discrimination(params, question, clean, noisy, val, names, budget):
             outcomes[name] = {"applies": True, "changed_fraction": 1.0, "error": error.detail}
         finally:
             ref.build_preprocessor = original
-    return outcomes
+        caught += outcomes[name]["changed_fraction"] > 0
+    return outcomes, fits
 
 
-def checks(params_file):
+def checks(params_file, params, clean, val, reference=None):
     import pandas as pd
 
     question = params_file["question"]
-    params = ref.read_params(common.PARAMS_FILE + ".question")
-    file_type = params["save_file_type"]
-    clean, val = ref.load_frames(params, ".")
-    noisy = common.load_table("train_v1", file_type)
+    noisy = common.load_table("train_v1", params["save_file_type"])
     if "row_id" in noisy.columns:
         noisy = noisy.sort_values("row_id", kind="stable").drop(columns=["row_id"]).reset_index(drop=True)
     truth = pd.read_csv(common.require("ground_truth.csv"), keep_default_na=False, na_values=[""])
-    return {
-        "prediction_shape": prediction_shape(params, val, truth),
-        "range_filter": range_filter(question, noisy, clean),
-        "discrimination": discrimination(
-            params, question, clean, noisy, val, params_file["deviations"], params_file.get("run_budget_s")
-        ),
-    }
+    shape = prediction_shape(params, val, truth)
+    filtered = range_filter(question, noisy, clean)
+    outcomes, fits = discrimination(
+        params,
+        question,
+        clean,
+        noisy,
+        val,
+        params_file["deviations"],
+        params_file.get("run_budget_s"),
+        reference,
+        params_file.get("stop_after_caught"),
+    )
+    # fits: the reference solution's model fits this job ran (its own reference run included).
+    fits += reference is not None
+    return {"prediction_shape": shape, "range_filter": filtered, "discrimination": outcomes, "fits": fits}
 
 
 def main():
@@ -195,8 +229,17 @@ def main():
         # reference_solution reads its parameters from a file: hand it the question object.
         with open(common.PARAMS_FILE + ".question", "w", encoding="utf-8") as handle:
             json.dump(params_file["question"], handle)
+        if params_file.get("reference_run"):
+            # Run two of the determinism pair happens here, before anything else is loaded.
+            reference = verify_reference.run(common.PARAMS_FILE + ".question", params_file.get("run_budget_s"))
+        else:
+            reference = None
         try:
-            return checks(params_file)
+            if reference is not None:
+                return checks(params_file, reference.params, reference.clean, reference.val, reference)
+            params = ref.read_params(common.PARAMS_FILE + ".question")
+            clean, val = ref.load_frames(params, ".")
+            return checks(params_file, params, clean, val)
         except ref.ReferenceError_ as error:
             raise common.CheckInputError(error.status, error.detail)
 

@@ -1,7 +1,10 @@
 """MM checks on one task: is the target learnable, and is it leaked by a single column?
 
 Job files: train_v2.F, val_v2.F, ground_truth.csv, reference_solution.py, verify_common.py,
-checks_params.json ({"question": ..., "leak_score": 0.99}).
+verify_reference.py, checks_params.json ({"question": ..., "leak_score": 0.99,
+"reference_run": bool, "run_budget_s": seconds}). With reference_run the job first runs the
+reference solution (run one of the determinism pair; train_v1_no_err.F and val_v1.F shipped
+too) and writes prediction.csv and its status file, then the checks within run_budget_s.
 A default HistGradientBoosting model on every column is scored against a trivial baseline
 (majority class / training mean) with the benchmark's MM metrics (macro-F1, clipped R2). When
 the strong model is near perfect, each column alone is scored to find the one responsible.
@@ -141,6 +144,20 @@ def checks(params):
     return {"metric": "macro_f1" if classification else "clipped_r2", "features": len(features), "targets": per_target}
 
 
+def checks_after_reference(params):
+    import json
+
+    import verify_reference
+
+    with open(common.PARAMS_FILE + ".question", "w", encoding="utf-8") as handle:
+        json.dump(params["question"], handle)
+    budget = params.get("run_budget_s")
+    verify_reference.run(common.PARAMS_FILE + ".question", budget, record=False)
+    # The job's limit holds both runs: the checks keep the single-run limit they had alone.
+    with common.run_budget(budget, "MM checks"):
+        return checks(params)
+
+
 if __name__ == "__main__":
-    common.run_main(checks)
+    common.run_main(checks_after_reference if common.read_params().get("reference_run") else checks)
     sys.exit(0)
