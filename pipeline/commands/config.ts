@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { configJsonSchema } from '../config/json-schema.ts';
 import { loadConfig } from '../config/load.ts';
+import { missingInputs } from '../config/paths.ts';
+import { UserError } from '../errors.ts';
 import { DEFAULT_CONFIG } from './common.ts';
 
 export function registerConfig(program: Command): void {
@@ -13,7 +15,7 @@ export function registerConfig(program: Command): void {
     .option('--schema', 'print the JSON Schema of config files (for editor support)')
     .addHelpText(
       'after',
-      '\nWith no flag, validates the file and says so (exit 2 with `path.to.key: message` lines if not).\nExamples:\n  $ dare-forge config --print\n  $ dare-forge config --config configs/kaggle.yaml\n  $ dare-forge config --schema > configs/schema.json\n',
+      '\nWith no flag, validates the file and says so (exit 2 with `path.to.key: message` lines if not, or if\nthe catalog, mirror or license table it names does not exist). Relative paths resolve against the\nconfig file folder.\nExamples:\n  $ dare-forge config --print\n  $ dare-forge config --config configs/kaggle.yaml\n  $ dare-forge config --schema > configs/schema.json\n',
     )
     .action(async (options: { config: string; print?: boolean; schema?: boolean }) => {
       if (options.schema) {
@@ -23,6 +25,13 @@ export function registerConfig(program: Command): void {
       const { config, warnings } = await loadConfig(options.config);
       for (const w of warnings) process.stderr.write(`warn: ${w}\n`);
       if (options.print) process.stdout.write(stringify(config));
-      else process.stdout.write(`${options.config}: valid\n`);
+      else {
+        const missing = await missingInputs(config);
+        if (missing.length > 0)
+          throw new UserError(
+            `config ${options.config} names inputs that do not exist:\n${missing.map((m) => `  ${m}`).join('\n')}\nFix the key (relative paths resolve against the config file's folder).`,
+          );
+        process.stdout.write(`${options.config}: valid\n`);
+      }
     });
 }
