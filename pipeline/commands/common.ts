@@ -76,7 +76,14 @@ export function withCommonOptions(command: Command): Command {
     );
 }
 
-/** Loads config and builds the context; Ctrl-C stops taking new datasets, a second one exits. */
+/** The exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
+export const INTERRUPTED_EXIT = 130;
+
+/**
+ * Loads config and builds the context. The first Ctrl-C stops taking new datasets and lets the
+ * ones in flight finish (the command then prints its summary and exits 130); a second exits 130
+ * at once (status records are written last, so a rerun redoes what was cut short).
+ */
 export async function contextFromOptions(options: CommonOptions): Promise<Context> {
   const overrides = options.source ? { source: { kind: options.source } } : {};
   const { config, warnings } = await loadConfig(options.config, overrides);
@@ -86,7 +93,7 @@ export async function contextFromOptions(options: CommonOptions): Promise<Contex
   process.once('SIGINT', () => {
     logger.warn('interrupted: finishing datasets in flight (Ctrl-C again to exit now; a rerun resumes)');
     controller.abort();
-    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGINT', () => process.exit(INTERRUPTED_EXIT));
   });
   return createContext({
     config,
@@ -136,7 +143,10 @@ export async function finishRun(
   const errors = summaries.some((s) => Object.keys(s.errors).length > 0);
   const rejected =
     summaries.some((s) => Object.keys(s.rejected).length > 0) || (tasks !== null && tasks.rejected > 0);
-  if (ctx.signal.aborted) return 1;
+  if (ctx.signal.aborted) {
+    ctx.logger.warn('interrupted: the summary covers what finished; rerun the same command to resume');
+    return INTERRUPTED_EXIT;
+  }
   if (errors) return 1;
   if (rejected && (strict || ctx.config.run.strict)) return 1;
   return 0;

@@ -6,6 +6,7 @@ import {
   type CommonOptions,
   contextFromOptions,
   finishRun,
+  INTERRUPTED_EXIT,
   requireKnownDataset,
   watchVerified,
   withCommonOptions,
@@ -126,7 +127,8 @@ async function verifyCorpusCommand(options: VerifyOptions, corpus: string): Prom
       (t) =>
         t.drift.kind === 'values' || (t.drift.kind === 'not_regenerated' && t.verdict.status === 'rejected'),
     );
-    return drifted || ctx.signal.aborted ? 1 : 0;
+    if (ctx.signal.aborted) return INTERRUPTED_EXIT;
+    return drifted ? 1 : 0;
   } finally {
     await executor.close();
     await ctx.close();
