@@ -10,6 +10,7 @@ import type { StageSummary } from '../progress.ts';
 import { formatSummary } from '../render/summary.ts';
 import { parseShard, type Shard } from '../shard.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
+import { stageOrder } from '../store/paths.ts';
 import { listDatasetDirs } from '../store/status.ts';
 import { didYouMean } from '../util/suggest.ts';
 
@@ -148,8 +149,27 @@ export async function finishRun(
     return INTERRUPTED_EXIT;
   }
   if (errors) return 1;
+  const empty = emptyRunMessage(ctx, summaries);
+  if (empty) {
+    ctx.logger.warn(empty);
+    // A shard may legitimately hold no dataset; anywhere else nothing could be done.
+    if (!ctx.shard) return 1;
+  }
   if (rejected && (strict || ctx.config.run.strict)) return 1;
   return 0;
+}
+
+/** Says what to run first when no stage of the run had a dataset to work on. */
+function emptyRunMessage(ctx: Context, summaries: readonly StageSummary[]): string | undefined {
+  const first = summaries[0];
+  if (!first || summaries.some((s) => s.total > 0)) return undefined;
+  const before = stageOrder[stageOrder.indexOf(first.stage) - 1];
+  const shard = ctx.shard ? ` in shard ${ctx.shard.index}/${ctx.shard.count}` : '';
+  if (!before) return `${first.stage}: the source listed no dataset${shard}; check source.* in the config`;
+  return (
+    `${first.stage}: nothing to do${shard}: no dataset under ${ctx.paths.processed} has passed ${before} yet; ` +
+    `run \`dare-forge ${before}\` (or \`dare-forge run\`) first`
+  );
 }
 
 /** Dataset ids with a folder under raw/ or processed/: the ones any stage after scrape knows. */

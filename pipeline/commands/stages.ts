@@ -21,6 +21,11 @@ async function runEntries(names: readonly string[], options: CommonOptions & Sca
   const ctx = await contextFromOptions(options);
   const started = ctx.clock.now();
   try {
+    // A missing API key is found before scrape and profile run, and before a dry run's estimate.
+    if (ctx.config.draft.provider !== 'offline') {
+      const { checkLlmCredentials } = await import('../llm/create.ts');
+      checkLlmCredentials(ctx.config, names);
+    }
     if (options.dryRun) return await printDryRun(ctx, options);
     const entries = withSpendCap(
       stages.filter((s) => names.includes(s.name)),
