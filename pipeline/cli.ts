@@ -56,6 +56,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`dare-forge: ${error.message}\n`);
       return error.exitCode;
     }
+    // The machine, not the code: a path we cannot write, a host that does not resolve.
+    const { environmentFailure } = await import('./util/environment.ts');
+    const environment = environmentFailure(error);
+    if (environment) {
+      process.stderr.write(`dare-forge: ${environment}\n`);
+      return 1;
+    }
     process.stderr.write(
       `dare-forge: internal error (a bug; please report it with this trace):\n${(error as Error).stack ?? String(error)}\n`,
     );

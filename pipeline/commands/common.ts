@@ -159,6 +159,18 @@ export async function finishRun(
   return 0;
 }
 
+/**
+ * Fails before any work, in one line naming the folder and its key, when an output folder the
+ * command writes cannot be written (read-only, a file in the way).
+ */
+export async function requireOutputFolders(
+  ctx: Context,
+  keys: readonly ('raw' | 'processed' | 'splits')[],
+): Promise<void> {
+  const { requireWritableDir } = await import('../util/writable.ts');
+  for (const key of keys) await requireWritableDir(ctx.paths[key], `paths.${key}`);
+}
+
 /** Says what to run first when no stage of the run had a dataset to work on. */
 function emptyRunMessage(ctx: Context, summaries: readonly StageSummary[]): string | undefined {
   const first = summaries[0];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { UserError } from '../errors.ts';
 import { diffManifests, formatDiff, type Manifest } from '../release/manifest.ts';
-import { type CommonOptions, contextFromOptions, withCommonOptions } from './common.ts';
+import { type CommonOptions, contextFromOptions, requireOutputFolders, withCommonOptions } from './common.ts';
 
 export function registerRelease(program: Command): void {
   const release = withCommonOptions(
@@ -11,7 +11,10 @@ export function registerRelease(program: Command): void {
       .description(
         'write splits/<version>/: train/eval in the published layout, open-license subset, manifest, exports',
       )
-      .option('--version <x.y.z>', 'release version (semantic versioning; default: release.version in the config)')
+      .option(
+        '--version <x.y.z>',
+        'release version (semantic versioning; default: release.version in the config)',
+      )
       .option('--corpus <dir>', 'release an existing corpus in the published layout instead of processed/'),
   );
   release.addHelpText(
@@ -27,6 +30,7 @@ export function registerRelease(program: Command): void {
     const ctx = await contextFromOptions(options);
     const version = options.version ?? ctx.config.release.version;
     try {
+      await requireOutputFolders(ctx, ['splits']);
       const { release: doRelease } = await import('../stages/release/index.ts');
       const result = await doRelease(ctx, {
         version,

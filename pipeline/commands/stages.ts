@@ -8,6 +8,7 @@ import {
   contextFromOptions,
   finishRun,
   requireKnownDataset,
+  requireOutputFolders,
   watchVerified,
   withCommonOptions,
 } from './common.ts';
@@ -27,6 +28,11 @@ async function runEntries(names: readonly string[], options: CommonOptions & Sca
       checkLlmCredentials(ctx.config, names);
     }
     if (options.dryRun) return await printDryRun(ctx, options);
+    await requireOutputFolders(ctx, [
+      ...(names.includes('scrape') ? (['raw'] as const) : []),
+      'processed',
+      ...(names.includes('release') ? (['splits'] as const) : []),
+    ]);
     const entries = withSpendCap(
       stages.filter((s) => names.includes(s.name)),
       options.maxCostUsd,

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UserError } from '../errors.ts';
@@ -8,6 +9,7 @@ import {
   finishRun,
   INTERRUPTED_EXIT,
   requireKnownDataset,
+  requireOutputFolders,
   watchVerified,
   withCommonOptions,
 } from './common.ts';
@@ -74,6 +76,7 @@ async function verifyStageCommand(options: VerifyOptions): Promise<number> {
   const started = ctx.clock.now();
   try {
     const { executeStages } = await import('../render/execute.ts');
+    await requireOutputFolders(ctx, ['processed']);
     const verified = watchVerified(ctx);
     // An --only id must name a dataset already on disk.
     for (const id of options.only ?? []) await requireKnownDataset(ctx, id);
@@ -92,6 +95,8 @@ async function verifyStageCommand(options: VerifyOptions): Promise<number> {
 async function verifyCorpusCommand(options: VerifyOptions, corpus: string): Promise<number> {
   if (!options.out) throw new UserError('--corpus needs --out <dir>: the input corpus is never written to');
   const ctx = await contextFromOptions(options);
+  const { requireWritableDir } = await import('../util/writable.ts');
+  await requireWritableDir(resolve(options.out), '--out');
   const { createExecutor } = await import('../sandbox/index.ts');
   const { checksConfig } = await import('../stages/verify/index.ts');
   const { verifyCorpus, REPORT_FILE } = await import('../stages/verify/corpus.ts');

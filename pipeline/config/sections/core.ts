@@ -63,11 +63,15 @@ export const sourceSection = z
     catalog: z
       .string()
       .default('configs/catalog.yaml')
-      .describe('The catalog file describing bundled tables (used when kind is catalog). Relative to the config file; unset: the one shipped with the tool.'),
+      .describe(
+        'The catalog file describing bundled tables (used when kind is catalog). Relative to the config file; unset: the one shipped with the tool.',
+      ),
     mirror: z
       .string()
       .default('../shared/fixtures/kaggle')
-      .describe('The mirror folder: index.json plus <owner>/<slug>/{metadata.json,files/} (kind mirror). Relative to the config file; unset: beside the tool.'),
+      .describe(
+        'The mirror folder: index.json plus <owner>/<slug>/{metadata.json,files/} (kind mirror). Relative to the config file; unset: beside the tool.',
+      ),
     max_datasets: z
       .int()
       .positive()

@@ -62,7 +62,9 @@ export async function release(ctx: Context, options: ReleaseRunOptions = {}): Pr
   const excluded = only ? collected.excluded.filter((e) => only.has(e.dataset)) : collected.excluded;
   const version = options.version ?? ctx.config.release.version;
   if (chosen.length === 0)
-    throw new NothingToRelease(nothingMessage(ctx, version, options, excluded.length + collected.rejected.length));
+    throw new NothingToRelease(
+      nothingMessage(ctx, version, options, excluded.length + collected.rejected.length),
+    );
   const dir = join(ctx.paths.splits, version);
   const inputsHash = await releaseInputsHash(ctx, version, chosen, excluded);
   const existing = await existingRelease(dir);
