@@ -19,7 +19,7 @@ export async function requireWritableDir(dir: string, what: string): Promise<voi
         );
       break;
     }
-    if (info.code !== 'ENOENT' || dirname(existing) === existing)
+    if ((info.code !== 'ENOENT' && info.code !== 'ENOTDIR') || dirname(existing) === existing)
       throw new InfraError(
         `${what} ${dir}: cannot reach ${existing} (${info.code}); point ${what} elsewhere`,
       );
