@@ -24,7 +24,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 run completed (rejections are normal outcomes), 1 a dataset ended in error or the run\ncould not finish (--strict: also any rejection), 2 bad usage or config.\n\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
+      '\nExit codes: 0 run completed (rejections are normal outcomes), 1 a dataset ended in error or the run\ncould not finish or had nothing to do (--strict: also any rejection), 2 bad usage or config,\n130 interrupted (Ctrl-C: datasets in flight finish and the summary prints; a second Ctrl-C exits at once).\n\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
     );
   registerStages(program, (code) => {
     exitCode = code;
