@@ -91,10 +91,14 @@ export async function contextFromOptions(options: CommonOptions): Promise<Contex
   const logger = new Logger(options.verbose ? 'debug' : 'info');
   for (const warning of warnings) logger.warn(warning);
   const controller = new AbortController();
-  process.once('SIGINT', () => {
-    logger.warn('interrupted: finishing datasets in flight (Ctrl-C again to exit now; a rerun resumes)');
+  // One listener for both presses: with `once`, Node restores the default (die at once, no
+  // summary) between removing the first and adding the next, and a quick second press hit it.
+  let presses = 0;
+  process.on('SIGINT', () => {
+    presses += 1;
+    if (presses > 1) process.exit(INTERRUPTED_EXIT);
     controller.abort();
-    process.once('SIGINT', () => process.exit(INTERRUPTED_EXIT));
+    logger.warn('interrupted: finishing datasets in flight (Ctrl-C again to exit now; a rerun resumes)');
   });
   return createContext({
     config,

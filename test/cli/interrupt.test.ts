@@ -23,11 +23,11 @@ describe('Ctrl-C', () => {
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('first Ctrl-C: in-flight datasets finish, no new ones start, the summary prints, exit 130', async () => {
-    const cli = startCli(['verify', '--force', '--config', config]);
-    await cli.waitFor(/\[verify\] 3 dataset\(s\)/);
-    cli.child.kill('SIGINT');
-    expect(await cli.exited).toBe(130);
-    const { stdout, stderr } = cli.output();
+    const child = startCli(['verify', '--force', '--config', config]);
+    await child.waitFor(/\[verify\] 3 dataset\(s\)/);
+    child.child.kill('SIGINT');
+    expect(await child.exited).toBe(130);
+    const { stdout, stderr } = child.output();
     expect(stderr).toMatch(/interrupted: finishing datasets in flight/);
     expect(stderr).toMatch(/rerun the same command to resume/);
     expect(stdout).toMatch(/Summary/);
@@ -42,12 +42,12 @@ describe('Ctrl-C', () => {
   }, 240_000);
 
   it('second Ctrl-C: exits 130 at once, without the summary', async () => {
-    const cli = startCli(['verify', '--force', '--config', config]);
-    await cli.waitFor(/\[verify\] 3 dataset\(s\)/);
-    cli.child.kill('SIGINT');
-    await cli.waitFor(/interrupted: finishing/);
-    cli.child.kill('SIGINT');
-    expect(await cli.exited).toBe(130);
-    expect(cli.output().stdout).not.toMatch(/Summary/);
+    const child = startCli(['verify', '--force', '--config', config]);
+    await child.waitFor(/\[verify\] 3 dataset\(s\)/);
+    child.child.kill('SIGINT');
+    await child.waitFor(/interrupted: finishing/);
+    child.child.kill('SIGINT');
+    expect(await child.exited).toBe(130);
+    expect(child.output().stdout).not.toMatch(/Summary/);
   }, 120_000);
 });
