@@ -28,7 +28,7 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 run completed (rejections are normal outcomes), 1 a dataset ended in error or the run\ncould not finish (--strict: also any rejection), 2 bad usage or config.\n\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
+      '\nExit codes: 0 run completed (rejections are normal outcomes), 1 a dataset ended in error or the run\ncould not finish or had nothing to do (--strict: also any rejection), 2 bad usage or config,\n130 interrupted (Ctrl-C: datasets in flight finish and the summary prints; a second Ctrl-C exits at once).\n\nExample:\n  $ dare-forge run --config configs/default.yaml\n',
     );
   registerStages(program, (code) => {
     exitCode = code;
@@ -63,6 +63,13 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof UserError) {
       process.stderr.write(`dare-forge: ${error.message}\n`);
       return error.exitCode;
+    }
+    // The machine, not the code: a path we cannot write, a host that does not resolve.
+    const { environmentFailure } = await import('./util/environment.ts');
+    const environment = environmentFailure(error);
+    if (environment) {
+      process.stderr.write(`dare-forge: ${environment}\n`);
+      return 1;
     }
     process.stderr.write(
       `dare-forge: internal error (a bug; please report it with this trace):\n${(error as Error).stack ?? String(error)}\n`,

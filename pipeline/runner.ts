@@ -52,8 +52,11 @@ export async function runStage(
   const codeVersion = await stageCodeVersion(definition);
   // A UserError in one dataset stops the run: the datasets in flight are aborted through their
   // signal and awaited, so none is still working when the caller closes DuckDB or the pool.
+  // An interrupt (ctx.signal, the first Ctrl-C) only stops taking new datasets: the ones in
+  // flight finish and record a real outcome instead of an error the interrupt caused.
   const stop = new AbortController();
-  const stageCtx: Context = { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) };
+  const stageCtx: Context = { ...ctx, signal: stop.signal };
+  const noMore = AbortSignal.any([ctx.signal, stop.signal]);
 
   const one = async (id: DatasetId) => {
     const t0 = ctx.clock.now();
@@ -121,7 +124,7 @@ export async function runStage(
       throw error;
     }
   };
-  await forEachLimited(ids, ctx.concurrency, guarded, stageCtx.signal);
+  await forEachLimited(ids, ctx.concurrency, guarded, noMore);
   summary.wall_ms = Math.round(ctx.clock.now() - started);
   ctx.progress.emit({ type: 'stage:end', summary });
   return summary;

@@ -30,7 +30,14 @@ export function registerAudit(program: Command): void {
     )
     .action(async (dataset: string | undefined, options: AuditOptions) => {
       const ctx = await contextFromOptions({ config: options.config });
+      const html = options.html
+        ? resolve(options.html === true ? 'reports/audit.html' : options.html)
+        : undefined;
       try {
+        if (html) {
+          const { requireWritableDir } = await import('../util/writable.ts');
+          await requireWritableDir(dirname(html), '--html');
+        }
         if (dataset) {
           const { datasetStory, storyText } = await import('../audit/story.ts');
           const id = asDatasetId(dataset.replace('/', '_'));
@@ -46,10 +53,10 @@ export function registerAudit(program: Command): void {
           const { auditText } = await import('../audit/terminal.ts');
           process.stdout.write(auditText(data));
         }
-        if (options.html) {
+        if (html) {
           const { writeSite } = await import('../audit/site.ts');
           const { checksConfig } = await import('../stages/verify/index.ts');
-          const path = resolve(options.html === true ? 'reports/audit.html' : options.html);
+          const path = html;
           await writeSite(ctx, data, path, `dare-forge audit: ${ctx.config.corpus.name}`, checksConfig(ctx));
           process.stderr.write(`HTML report: ${path} (pages under ${dirname(path)}/datasets and tasks)\n`);
         }

@@ -8,6 +8,8 @@ import { Logger } from '../logger.ts';
 import type { StageSummary } from '../progress.ts';
 import { parseShard, type Shard } from '../shard.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
+import { stageOrder } from '../store/paths.ts';
+import { listDatasetDirs } from '../store/status.ts';
 import { didYouMean } from '../util/suggest.ts';
 
 export const DEFAULT_CONFIG = 'configs/default.yaml';
@@ -73,7 +75,14 @@ export function withCommonOptions(command: Command): Command {
     );
 }
 
-/** Loads config and builds the context; Ctrl-C stops taking new datasets, a second one exits. */
+/** The exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
+export const INTERRUPTED_EXIT = 130;
+
+/**
+ * Loads config and builds the context. The first Ctrl-C stops taking new datasets and lets the
+ * ones in flight finish (the command then prints its summary and exits 130); a second exits 130
+ * at once (status records are written last, so a rerun redoes what was cut short).
+ */
 export async function contextFromOptions(options: CommonOptions): Promise<Context> {
   const overrides = options.source ? { source: { kind: options.source } } : {};
   // Loaded here, not at the top: `--help` and `--version` must not pay for the config schemas.
@@ -82,10 +91,14 @@ export async function contextFromOptions(options: CommonOptions): Promise<Contex
   const logger = new Logger(options.verbose ? 'debug' : 'info');
   for (const warning of warnings) logger.warn(warning);
   const controller = new AbortController();
-  process.once('SIGINT', () => {
-    logger.warn('interrupted: finishing datasets in flight (Ctrl-C again to exit now; a rerun resumes)');
+  // One listener for both presses: with `once`, Node restores the default (die at once, no
+  // summary) between removing the first and adding the next, and a quick second press hit it.
+  let presses = 0;
+  process.on('SIGINT', () => {
+    presses += 1;
+    if (presses > 1) process.exit(INTERRUPTED_EXIT);
     controller.abort();
-    process.once('SIGINT', () => process.exit(130));
+    logger.warn('interrupted: finishing datasets in flight (Ctrl-C again to exit now; a rerun resumes)');
   });
   return createContext({
     config,
@@ -136,10 +149,44 @@ export async function finishRun(
   const errors = summaries.some((s) => Object.keys(s.errors).length > 0);
   const rejected =
     summaries.some((s) => Object.keys(s.rejected).length > 0) || (tasks !== null && tasks.rejected > 0);
-  if (ctx.signal.aborted) return 1;
+  if (ctx.signal.aborted) {
+    ctx.logger.warn('interrupted: the summary covers what finished; rerun the same command to resume');
+    return INTERRUPTED_EXIT;
+  }
   if (errors) return 1;
+  const empty = emptyRunMessage(ctx, summaries);
+  if (empty) {
+    ctx.logger.warn(empty);
+    // A shard may legitimately hold no dataset; anywhere else nothing could be done.
+    if (!ctx.shard) return 1;
+  }
   if (rejected && (strict || ctx.config.run.strict)) return 1;
   return 0;
+}
+
+/**
+ * Fails before any work, in one line naming the folder and its key, when an output folder the
+ * command writes cannot be written (read-only, a file in the way).
+ */
+export async function requireOutputFolders(
+  ctx: Context,
+  keys: readonly ('raw' | 'processed' | 'splits')[],
+): Promise<void> {
+  const { requireWritableDir } = await import('../util/writable.ts');
+  for (const key of keys) await requireWritableDir(ctx.paths[key], `paths.${key}`);
+}
+
+/** Says what to run first when no stage of the run had a dataset to work on. */
+function emptyRunMessage(ctx: Context, summaries: readonly StageSummary[]): string | undefined {
+  const first = summaries[0];
+  if (!first || summaries.some((s) => s.total > 0)) return undefined;
+  const before = stageOrder[stageOrder.indexOf(first.stage) - 1];
+  const shard = ctx.shard ? ` in shard ${ctx.shard.index}/${ctx.shard.count}` : '';
+  if (!before) return `${first.stage}: the source listed no dataset${shard}; check source.* in the config`;
+  return (
+    `${first.stage}: nothing to do${shard}: no dataset under ${ctx.paths.processed} has passed ${before} yet; ` +
+    `run \`dare-forge ${before}\` (or \`dare-forge run\`) first`
+  );
 }
 
 /** Dataset ids with a folder under raw/ or processed/: the ones any stage after scrape knows. */

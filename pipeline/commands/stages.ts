@@ -6,6 +6,7 @@ import {
   contextFromOptions,
   finishRun,
   requireKnownDataset,
+  requireOutputFolders,
   watchVerified,
   withCommonOptions,
 } from './common.ts';
@@ -19,7 +20,17 @@ async function runEntries(names: readonly string[], options: CommonOptions & Sca
   const ctx = await contextFromOptions(options);
   const started = ctx.clock.now();
   try {
+    // A missing API key is found before scrape and profile run, and before a dry run's estimate.
+    if (ctx.config.draft.provider !== 'offline') {
+      const { checkLlmCredentials } = await import('../llm/create.ts');
+      checkLlmCredentials(ctx.config, names);
+    }
     if (options.dryRun) return await (await import('../scale/options.ts')).printDryRun(ctx, options);
+    await requireOutputFolders(ctx, [
+      ...(names.includes('scrape') ? (['raw'] as const) : []),
+      'processed',
+      ...(names.includes('release') ? (['splits'] as const) : []),
+    ]);
     const { withSpendCap } = await import('../scale/entries.ts');
     const { executeStages } = await import('../render/execute.ts');
     const entries = withSpendCap(

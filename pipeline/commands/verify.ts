@@ -1,12 +1,16 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { UserError } from '../errors.ts';
 import { stageEntry } from '../stages/registry.ts';
+import { formatJson } from '../store/atomic.ts';
 import {
   type CommonOptions,
   contextFromOptions,
   finishRun,
+  INTERRUPTED_EXIT,
   requireKnownDataset,
+  requireOutputFolders,
   watchVerified,
   withCommonOptions,
 } from './common.ts';
@@ -18,6 +22,7 @@ interface VerifyOptions extends CommonOptions {
   out?: string;
   scope: 'all' | 'reference';
   blasThreads?: number;
+  json?: boolean;
 }
 
 /**
@@ -31,6 +36,7 @@ export function registerVerify(program: Command, setExit: (code: number) => void
       'verify an existing corpus (question_list.json + databases/) instead of processed/',
     )
     .option('--out <dir>', 'with --corpus: where regenerated predictions and verify-report.json go')
+    .option('--json', 'with --corpus: print the report (counts, the tasks behind each, drift size) as JSON')
     .addOption(
       new Option(
         '--scope <scope>',
@@ -65,6 +71,10 @@ function parseBlasThreads(text: string): number {
 
 async function verifyStageCommand(options: VerifyOptions): Promise<number> {
   if (options.out) throw new UserError('--out only applies with --corpus <dir>');
+  if (options.json)
+    throw new UserError(
+      '--json only applies with --corpus <dir>; `dare-forge audit --json` reports processed/',
+    );
   if (options.blasThreads !== undefined)
     throw new UserError(
       '--blas-threads only applies with --corpus <dir>; set verify.blas_threads in the config',
@@ -73,6 +83,7 @@ async function verifyStageCommand(options: VerifyOptions): Promise<number> {
   const started = ctx.clock.now();
   try {
     const { executeStages } = await import('../render/execute.ts');
+    await requireOutputFolders(ctx, ['processed']);
     const verified = watchVerified(ctx);
     // An --only id must name a dataset already on disk.
     for (const id of options.only ?? []) await requireKnownDataset(ctx, id);
@@ -91,6 +102,8 @@ async function verifyStageCommand(options: VerifyOptions): Promise<number> {
 async function verifyCorpusCommand(options: VerifyOptions, corpus: string): Promise<number> {
   if (!options.out) throw new UserError('--corpus needs --out <dir>: the input corpus is never written to');
   const ctx = await contextFromOptions(options);
+  const { requireWritableDir } = await import('../util/writable.ts');
+  await requireWritableDir(resolve(options.out), '--out');
   const { createExecutor } = await import('../sandbox/index.ts');
   const { checksConfig } = await import('../stages/verify/index.ts');
   const { verifyCorpus, REPORT_FILE } = await import('../stages/verify/corpus.ts');
@@ -117,16 +130,20 @@ async function verifyCorpusCommand(options: VerifyOptions, corpus: string): Prom
       signal: ctx.signal,
       onTask: (task, drift) => ctx.logger.info(`${task}: drift ${drift.kind}`),
     });
-    const lines = Object.entries(report.summary).map(([key, value]) => `  ${key}: ${value}`);
-    process.stdout.write(
-      `verify --corpus ${corpus}\n${lines.join('\n')}\nreport: ${options.out}/${REPORT_FILE}\n`,
-    );
+    if (options.json) process.stdout.write(formatJson(report));
+    else {
+      const { breakdownText } = await import('../stages/verify/corpus-summary.ts');
+      process.stdout.write(
+        `verify --corpus ${corpus}\n${breakdownText(report.summary, report.breakdown)}report: ${options.out}/${REPORT_FILE}\n`,
+      );
+    }
     // A parquet task without pyarrow is this machine's limit, not drift.
     const drifted = report.tasks.some(
       (t) =>
         t.drift.kind === 'values' || (t.drift.kind === 'not_regenerated' && t.verdict.status === 'rejected'),
     );
-    return drifted || ctx.signal.aborted ? 1 : 0;
+    if (ctx.signal.aborted) return INTERRUPTED_EXIT;
+    return drifted ? 1 : 0;
   } finally {
     await executor.close();
     await ctx.close();

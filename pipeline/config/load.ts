@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { UserError } from '../errors.ts';
+import { resolveConfigPaths } from './paths.ts';
 import { crossFieldWarnings } from './rules.ts';
 import { type Config, configSchema } from './schema.ts';
 
@@ -55,7 +56,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Loads a config file, throwing a UserError (exit 2) that lists every problem. */
+/**
+ * Loads a config file, throwing a UserError (exit 2) that lists every problem. Its relative
+ * paths come back absolute, resolved against the file's folder (see resolveConfigPaths).
+ */
 export async function loadConfig(
   path: string,
   overrides: Record<string, unknown> = {},
@@ -74,5 +78,6 @@ export async function loadConfig(
   if (!result.ok) {
     throw new UserError(`config ${path} is invalid:\n${result.errors.map((e) => `  ${e}`).join('\n')}`);
   }
-  return result;
+  const raw = (parse(text) ?? {}) as Record<string, unknown>;
+  return { ...result, config: resolveConfigPaths(result.config, raw, path) };
 }

@@ -32,6 +32,37 @@ const providers = {
   },
 } as const;
 
+/** The API key of a provider from the environment, or a UserError naming the variable to set. */
+export function requireLlmKey(
+  name: ProviderName,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  const spec = providers[name];
+  const apiKey = env[spec.keyVariable]?.trim();
+  if (!apiKey) {
+    throw new UserError(
+      `${spec.keyVariable} is not set, and draft.provider is ${name}. Export it in the environment ` +
+        '(keys are never read from config files); a local OpenAI-compatible server accepts any non-empty value.',
+    );
+  }
+  return apiKey;
+}
+
+/**
+ * Checks, before any stage runs, the key each stage about to run will need: draft (and build's
+ * question rewrite) with an LLM provider. The offline drafter needs none.
+ */
+export function checkLlmCredentials(
+  config: Config,
+  stages: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): void {
+  const name = config.draft.provider;
+  if (name === 'offline') return;
+  const rewrite = config.build.rewrite.enabled && stages.includes('build');
+  if (stages.includes('draft') || rewrite) requireLlmKey(name, env);
+}
+
 export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
   const { config, logger } = options;
   const name = options.provider ?? config.draft.provider;
@@ -42,13 +73,7 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
   }
   const env = options.env ?? process.env;
   const spec = providers[name];
-  const apiKey = env[spec.keyVariable]?.trim();
-  if (!apiKey) {
-    throw new UserError(
-      `${spec.keyVariable} is not set, and draft.provider is ${name}. Export it in the environment ` +
-        '(keys are never read from config files); a local OpenAI-compatible server accepts any non-empty value.',
-    );
-  }
+  const apiKey = requireLlmKey(name, env);
   logger.addSecret(apiKey);
   const section = config.llm[name];
   const retry: RetryDeps = {

@@ -1,5 +1,5 @@
 import { mkdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Context } from '../context.ts';
 import { UserError } from '../errors.ts';
 import { formatJson, replaceDirAtomic, sweepTempFiles, writeFileAtomic } from '../store/atomic.ts';
@@ -56,7 +56,7 @@ export async function writeRelease(
     compareText(a.task, b.task),
   );
   for (const r of readable.rejected) ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
-  const licenses = await loadLicenseTable(join(ctx.cwd, settings.license_table));
+  const licenses = await loadLicenseTable(resolve(ctx.cwd, settings.license_table));
   const license = new Map(tasks.map((t) => [t.task, licenses.forDataset(t.licenseIds, t.licenseName)]));
   const isOpen = (task: string) => {
     const l = license.get(task);

@@ -55,7 +55,13 @@ export async function executeStages(
         }
       },
     })),
-    { concurrent: false, exitOnError: true, rendererOptions: { collapseSubtasks: false } },
+    {
+      concurrent: false,
+      exitOnError: true,
+      // listr2's own SIGINT listener exits 127 at once; ours (contextFromOptions) finishes cleanly.
+      registerSignalListeners: false,
+      rendererOptions: { collapseSubtasks: false },
+    },
   );
   await tasks.run();
   return summaries;

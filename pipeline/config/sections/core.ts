@@ -50,7 +50,7 @@ export const pathsSection = z
       .describe('Where per-dataset artifacts go (processed/<dataset-id>/).'),
     splits: z.string().min(1).default('splits').describe('Where releases go (splits/<version>/).'),
   })
-  .describe('Output folders, relative to the working directory unless absolute.');
+  .describe('Output folders; a relative path (and the default) resolves against the config file folder.');
 
 export const sourceSection = z
   .strictObject({
@@ -63,11 +63,15 @@ export const sourceSection = z
     catalog: z
       .string()
       .default('configs/catalog.yaml')
-      .describe('The catalog file describing bundled tables (used when kind is catalog).'),
+      .describe(
+        'The catalog file describing bundled tables (used when kind is catalog). Relative to the config file; unset: the one shipped with the tool.',
+      ),
     mirror: z
       .string()
       .default('../shared/fixtures/kaggle')
-      .describe('The mirror folder: index.json plus <owner>/<slug>/{metadata.json,files/} (kind mirror).'),
+      .describe(
+        'The mirror folder: index.json plus <owner>/<slug>/{metadata.json,files/} (kind mirror). Relative to the config file; unset: beside the tool.',
+      ),
     max_datasets: z
       .int()
       .positive()

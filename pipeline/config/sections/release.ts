@@ -23,7 +23,9 @@ export const releaseSection = z
     license_table: z
       .string()
       .default('configs/licenses.yaml')
-      .describe('YAML table normalising Kaggle license names to SPDX-style ids and classes.'),
+      .describe(
+        'YAML table normalising Kaggle license names to SPDX-style ids and classes. Relative to the config file; unset: the one shipped with the tool.',
+      ),
     open_license_classes: z
       .array(z.enum(licenseClasses))
       .default(['permissive', 'share_alike'])

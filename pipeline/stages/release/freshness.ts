@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Context } from '../../context.ts';
 import type { ReleaseTask } from '../../release/collect.ts';
 import type { Manifest } from '../../release/manifest.ts';
@@ -38,7 +38,7 @@ export async function releaseInputsHash(
   excluded: readonly ExcludedTask[],
 ): Promise<string> {
   const { paths: _paths, ...config } = ctx.config;
-  const licenseTable = join(ctx.cwd, ctx.config.release.license_table);
+  const licenseTable = resolve(ctx.cwd, ctx.config.release.license_table);
   const described = [];
   for (const { dir, ...task } of tasks) {
     described.push({ ...task, folder: task.verdict?.folder_sha256 ?? (await folderDigest(dir)) });

@@ -27,6 +27,23 @@ export interface ReleaseOutcome extends ReleaseResult {
   fresh: boolean;
 }
 
+/** Nothing passed verification: no release folder is written (exit 1 from the command). */
+export class NothingToRelease extends UserError {
+  constructor(message: string) {
+    super(message, 1);
+    this.name = 'NothingToRelease';
+  }
+}
+
+function nothingMessage(ctx: Context, version: string, options: ReleaseRunOptions, left: number): string {
+  const where = options.corpus ? `corpus ${options.corpus}` : ctx.paths.processed;
+  const scope = options.only ? ` among --only ${options.only.join(',')}` : '';
+  const next = options.corpus
+    ? 'check that the corpus holds question_list.json and databases/'
+    : 'run `dare-forge verify` (or `dare-forge run`) first; `dare-forge audit` says why tasks failed';
+  return `release ${version}: nothing to release: no task in ${where}${scope} passed verification${left ? ` (${left} left out)` : ''}; ${next}`;
+}
+
 /**
  * Writes splits/<version>/ unless it already holds a release of the same inputs (then it is
  * left alone). A release of other inputs is immutable: refused unless `force`.
@@ -44,6 +61,10 @@ export async function release(ctx: Context, options: ReleaseRunOptions = {}): Pr
   const chosen = only ? collected.tasks.filter((t) => only.has(t.dataset)) : collected.tasks;
   const excluded = only ? collected.excluded.filter((e) => only.has(e.dataset)) : collected.excluded;
   const version = options.version ?? ctx.config.release.version;
+  if (chosen.length === 0)
+    throw new NothingToRelease(
+      nothingMessage(ctx, version, options, excluded.length + collected.rejected.length),
+    );
   const dir = join(ctx.paths.splits, version);
   const inputsHash = await releaseInputsHash(ctx, version, chosen, excluded);
   const existing = await existingRelease(dir);
@@ -109,7 +130,14 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
     return emptySummary('release');
   }
   ctx.progress.emit({ type: 'stage:start', stage: 'release', total: 1 });
-  const result = await release(ctx, { ...options, version });
+  let result: ReleaseOutcome;
+  try {
+    result = await release(ctx, { ...options, version });
+  } catch (error) {
+    if (!(error instanceof NothingToRelease)) throw error;
+    ctx.logger.warn(error.message);
+    return emptySummary('release');
+  }
   const counts = result.manifest.counts.tasks;
   ctx.logger.info(
     `release ${result.manifest.version}: ${counts.train} train and ${counts.eval} eval tasks in ${result.dir}` +

@@ -6,6 +6,7 @@ import { errorMessage, UserError } from '../../errors.ts';
 import { type Executor, environmentFingerprint } from '../../sandbox/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
 import { type CorpusReadLimits, defaultReadLimits, readInside } from '../../util/inside.ts';
+import { breakdownSchema, corpusBreakdown } from './corpus-summary.ts';
 import { compareOutputs, type Drift, driftKinds } from './drift.ts';
 import { verdictEnvironment } from './environment.ts';
 import { REFERENCE_PREDICTIONS } from './inputs.ts';
@@ -18,6 +19,8 @@ export const corpusReportSchema = z.object({
   scope: z.enum(['all', 'reference']),
   environment: environmentSchema,
   summary: z.record(z.string(), z.number()),
+  /** The tasks behind each summary count, and how far the predictions moved. */
+  breakdown: breakdownSchema,
   tasks: z.array(
     z.object({
       task: z.string(),
@@ -125,6 +128,7 @@ export async function verifyCorpus(options: CorpusOptions): Promise<CorpusReport
     scope: options.scope,
     environment: verdictEnvironment(fingerprint),
     summary,
+    breakdown: corpusBreakdown(entries),
     tasks: entries,
   };
   await writeJsonAtomic(join(options.out, REPORT_FILE), report);
