@@ -1,0 +1,31 @@
+import type { AgentPolicy } from '../policy.ts';
+import { baselinePolicy } from './baseline.ts';
+import { type CheaterOptions, cheaterPolicy } from './cheater.ts';
+import { lazyPolicy } from './lazy.ts';
+import { referencePolicy } from './reference.ts';
+
+export const scriptedPolicyNames = ['reference', 'baseline', 'lazy', 'cheater'] as const;
+export type ScriptedPolicyName = (typeof scriptedPolicyNames)[number];
+
+export interface ScriptedPolicyOptions extends CheaterOptions {}
+
+/**
+ * A scripted agent (a test double for an LLM) for the tasks of one release folder
+ * (`splits/<v>/eval`): it finds its task by the question it is asked.
+ */
+export function scriptedPolicy(
+  name: ScriptedPolicyName,
+  releaseDir: string,
+  options: ScriptedPolicyOptions = {},
+): AgentPolicy {
+  switch (name) {
+    case 'reference':
+      return referencePolicy(releaseDir);
+    case 'baseline':
+      return baselinePolicy(releaseDir);
+    case 'lazy':
+      return lazyPolicy(releaseDir);
+    case 'cheater':
+      return cheaterPolicy(releaseDir, options);
+  }
+}
