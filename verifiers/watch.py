@@ -16,7 +16,12 @@ PROCESS_CALLS = {"ptrace", "process_vm_readv", "process_vm_writev", "kill", "tgk
 PRIVILEGE_CALLS = {"mount", "umount", "umount2", "unshare", "setns", "chroot", "pivot_root", "syscall", "capset"}
 NETWORK_EVENTS = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"}
 MAX_REPORTS = 64
+JOB_DIR = "/tmp/job"
 KINDS = ("host_path", "process", "network", "privilege")
+
+
+def inside(path, root):
+    return path == root or path.startswith(root + "/")
 
 
 def install(fd, extra_allowed=()):
@@ -41,10 +46,17 @@ def install(fd, extra_allowed=()):
         real = os.path.realpath(text)
         if real.startswith("/proc"):
             parts = real.split("/")
-            if len(parts) > 2 and parts[2].isdigit() and int(parts[2]) != own_pid:
+            # /proc is hidden from jobs: a missing /proc/<pid> (even pid 1) was aimed at the host's.
+            if len(parts) > 2 and parts[2].isdigit() and (int(parts[2]) != own_pid or not os.path.lexists(real)):
                 report("process", real)
             return
         if real != "/" and not any(real == root or real.startswith(root + "/") for root in allowed):
+            report("host_path", real)
+        elif ".." in text.split("/") and not inside(real, JOB_DIR):
+            # Climbing out of the work folder (../verify): where a task folder keeps its answers.
+            report("host_path", f"{text} -> {real}")
+        elif inside(real, "/etc") and not os.path.lexists(real):
+            # The view holds only the /etc entries Python needs: /etc/shadow is a host file.
             report("host_path", real)
 
     def hook(event, args):
