@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerEval } from './commands/eval.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
 import { registerStages } from './commands/stages.ts';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAudit(program);
   registerScore(program);
   registerConfig(program);
+  registerEval(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -51,7 +51,7 @@ export class LlmCache {
   }
 
   async put(
-    request: Pick<PreparedRequest, 'hash' | 'provider' | 'model' | 'template' | 'templateVersion'>,
+    request: Pick<PreparedRequest, 'hash' | 'model' | 'template' | 'templateVersion'> & { provider: string },
     answer: { text: string; usage: CacheEntry['usage'] },
     via: CacheEntry['via'],
   ): Promise<CacheEntry> {

@@ -1,7 +1,7 @@
 import { LlmAnswerTooLarge, LlmBodyTimeout } from './errors.ts';
 
 /** Answers with these path endings are one completion each; batch files and listings are not. */
-const completionPaths = ['/chat/completions', '/messages'];
+const completionPaths = ['/chat/completions', '/messages', '/responses'];
 
 /**
  * The fetch the SDKs use: a completion's body is read only up to `maxBytes` (the announced

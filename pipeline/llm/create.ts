@@ -92,7 +92,7 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
  * a URL without a user name or password (keys go in *_API_KEY; URLs end up in error messages).
  * The refusal names the variable, never its value.
  */
-function baseUrlFromEnv(
+export function baseUrlFromEnv(
   variable: string,
   value: string | undefined,
   keyVariable: string,

@@ -1,0 +1,29 @@
+import type { CallFailure } from '../../llm/retry.ts';
+import type { Logger } from '../../logger.ts';
+import type { ToolProtocol } from '../tool.ts';
+import type { ModelTurn, TranscriptMessage } from '../transcript.ts';
+
+/** An agent-under-test provider: one tool-calling turn through the provider's official SDK. */
+export interface AgentModelClient {
+  readonly protocol: ToolProtocol;
+  /** Where requests go, for error messages. */
+  readonly endpoint: string;
+  turn(
+    messages: readonly TranscriptMessage[],
+    tools: readonly unknown[],
+    signal?: AbortSignal,
+  ): Promise<ModelTurn>;
+  classify(error: unknown): CallFailure;
+}
+
+export interface AgentClientSettings {
+  apiKey: string;
+  baseURL: string | undefined;
+  model: string;
+  maxTokens: number;
+  temperature: number;
+  timeoutMs: number;
+  maxAnswerBytes: number;
+  logger: Logger;
+  now(): number;
+}
