@@ -24,6 +24,15 @@ def inside(path, root):
     return path == root or path.startswith(root + "/")
 
 
+def reads_only(args):
+    """Whether an `open` event (path, mode, flags) only reads: creating a file is no attempt."""
+    mode = args[1] if len(args) > 1 else None
+    if isinstance(mode, str):
+        return not any(flag in mode for flag in "wax+")
+    flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
+    return flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) == 0
+
+
 def install(fd, extra_allowed=()):
     allowed = ALLOWED + tuple(extra_allowed)
     own_pid = os.getpid()
@@ -39,7 +48,7 @@ def install(fd, extra_allowed=()):
         except OSError:
             pass
 
-    def check_path(path):
+    def check_path(path, reading=False):
         if isinstance(path, int):
             return
         text = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
@@ -55,6 +64,9 @@ def install(fd, extra_allowed=()):
         elif ".." in text.split("/") and not inside(real, JOB_DIR):
             # Climbing out of the work folder (../verify): where a task folder keeps its answers.
             report("host_path", f"{text} -> {real}")
+        elif reading and inside(real, "/tmp") and not inside(real, JOB_DIR) and not os.path.lexists(real):
+            # /tmp is the job's own, so a missing file there was the host's (a guessed path).
+            report("host_path", real)
         elif inside(real, "/etc") and not os.path.lexists(real):
             # The view holds only the /etc entries Python needs: /etc/shadow is a host file.
             report("host_path", real)
@@ -64,8 +76,10 @@ def install(fd, extra_allowed=()):
             return
         state["busy"] = True
         try:
-            if event in ("open", "os.listdir", "os.scandir", "os.chdir", "shutil.copyfile") and args:
-                check_path(args[0])
+            if event == "open" and args:
+                check_path(args[0], reads_only(args))
+            elif event in ("os.listdir", "os.scandir", "os.chdir", "shutil.copyfile") and args:
+                check_path(args[0], True)
             elif event in NETWORK_EVENTS:
                 report("network", f"{event} {args[1]!r}" if len(args) > 1 else event)
             elif event in ("socket.getaddrinfo", "socket.gethostbyname"):

@@ -2,8 +2,8 @@ import type { AgentPolicy } from '../policy.ts';
 import { backtickedNames, findTask, program, readQuestionList, withParameters } from './task.ts';
 
 /**
- * Fits a default scikit-learn model (LogisticRegression / LinearRegression, mean imputation,
- * numeric columns only; CF: the training mean) on what the question and files show: the
+ * Fits a default scikit-learn model (LogisticRegression / LinearRegression, mean imputation and
+ * scaling, numeric columns only; CF: the training mean) on what the question and files show: the
  * target is the backticked name the training file has and the validation file lacks.
  */
 export function baselinePolicy(releaseDir: string): AgentPolicy {

@@ -30,7 +30,7 @@ def default_model(train, val, targets, classification, ids):
         model = LogisticRegression() if len(targets) == 1 else MultiOutputClassifier(LogisticRegression())
     else:
         model = LinearRegression()
-    pipeline = Pipeline([("prep", preprocessor(numeric, [], imputer="mean", scale=False)), ("model", model)])
+    pipeline = Pipeline([("prep", preprocessor(numeric, [], imputer="mean")), ("model", model)])
     y = train[targets] if len(targets) > 1 else train[targets[0]]
     pipeline.fit(train[numeric], y)
     save_predictions(ids, pipeline.predict(val[numeric]), targets)
