@@ -64,8 +64,14 @@ def install(fd, extra_allowed=()):
         elif ".." in text.split("/") and not inside(real, JOB_DIR):
             # Climbing out of the work folder (../verify): where a task folder keeps its answers.
             report("host_path", f"{text} -> {real}")
-        elif reading and inside(real, "/tmp") and not inside(real, JOB_DIR) and not os.path.lexists(real):
-            # /tmp is the job's own, so a missing file there was the host's (a guessed path).
+        elif (
+            inside(real, "/tmp")
+            and not inside(real, JOB_DIR)
+            and not os.path.lexists(real)
+            and (reading or not os.path.isdir(os.path.dirname(real)))
+        ):
+            # /tmp is the job's own: reading a missing file there, or creating one in a missing
+            # folder, was aimed at the host's /tmp (a guessed path). New scratch files are fine.
             report("host_path", real)
         elif inside(real, "/etc") and not os.path.lexists(real):
             # The view holds only the /etc entries Python needs: /etc/shadow is a host file.

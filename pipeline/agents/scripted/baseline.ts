@@ -11,7 +11,8 @@ export function baselinePolicy(releaseDir: string): AgentPolicy {
   return (input) => {
     const task = findTask(entries, releaseDir, input.question);
     if (!task) return { kind: 'answer', text: 'I could not find this task in the release.' };
-    if (input.toolResults.length > 0) return { kind: 'answer', text: 'Saved prediction.csv with a default model.' };
+    if (input.toolResults.length > 0)
+      return { kind: 'answer', text: 'Saved prediction.csv with a default model.' };
     const data = task.neededFiles.filter((name) => name !== 'metadata.txt');
     const parameters = {
       mode: task.mode,

@@ -7,7 +7,10 @@ export function lazyPolicy(releaseDir: string): AgentPolicy {
   return (input) => {
     const task = findTask(entries, releaseDir, input.question);
     if (input.toolResults.length > 0 || !task) {
-      return { kind: 'answer', text: 'The data looks fine; I would train a model on it, but I will stop here.' };
+      return {
+        kind: 'answer',
+        text: 'The data looks fine; I would train a model on it, but I will stop here.',
+      };
     }
     const data = task.neededFiles.filter((name) => name !== 'metadata.txt');
     return {

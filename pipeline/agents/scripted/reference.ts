@@ -16,7 +16,10 @@ export function referencePolicy(releaseDir: string): AgentPolicy {
     const task = findTask(entries, releaseDir, input.question);
     if (!task) return { kind: 'answer', text: 'I could not find this task in the release.' };
     if (input.toolResults.length > 0) {
-      return { kind: 'answer', text: `Done: prediction.csv holds my ${task.mode.toUpperCase()} predictions.` };
+      return {
+        kind: 'answer',
+        text: `Done: prediction.csv holds my ${task.mode.toUpperCase()} predictions.`,
+      };
     }
     const parameters = {
       mode: task.mode,

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseLenientJson } from '../../util/lenient-json.ts';
 import type { Family, Variant } from '../../score/report.ts';
+import { parseLenientJson } from '../../util/lenient-json.ts';
 
 /** What a scripted agent knows of its task: found in the release by the question it was asked. */
 export interface ScriptedTask {
@@ -62,7 +62,9 @@ export function findTask(
 export function readQuestionMetadata(task: ScriptedTask): Record<string, unknown> {
   const path = join(task.dir, 'verify', 'all_metadata.json');
   const parsed = parseLenientJson(readFileSync(path, 'utf8'));
-  const metadata = z.object({ question: z.record(z.string(), z.unknown()) }).safeParse(parsed.ok ? parsed.value : null);
+  const metadata = z
+    .object({ question: z.record(z.string(), z.unknown()) })
+    .safeParse(parsed.ok ? parsed.value : null);
   if (!metadata.success) throw new Error(`${path}: no "question" object; is this a DARE task folder?`);
   return metadata.data.question;
 }
