@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerCalibrate } from './commands/calibrate.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerRelease } from './commands/release.ts';
@@ -41,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   registerScore(program);
   registerConfig(program);
   registerEval(program, (code) => (exitCode = code));
+  registerCalibrate(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { planRuns, runEval } from '../eval/index.ts';
 import { createEvalModel, modelSlug, parseModelSpec } from '../eval/model/create.ts';
-import { readRunRecords, type RunRecord } from '../eval/record.ts';
+import { type RunRecord, readRunRecords } from '../eval/record.ts';
 import { readEvalTasks, selectTasks } from '../eval/tasks.ts';
 import type { Logger } from '../logger.ts';
 import type { Executor } from '../sandbox/contract.ts';
@@ -35,7 +35,9 @@ export function calibrationPath(release: string): string {
  * runs whose record exists are read, the missing ones are run (eval resumes), then the
  * records are calibrated and written atomically.
  */
-export async function runCalibration(options: CalibrationOptions): Promise<{ path: string; calibration: Calibration }> {
+export async function runCalibration(
+  options: CalibrationOptions,
+): Promise<{ path: string; calibration: Calibration }> {
   const limits = readLimitsFrom(options.config.corpus.limits);
   const tasks = selectTasks(await readEvalTasks(options.release, limits), undefined);
   const runs = planRuns(tasks, ['v1', 'v2'], options.repeats);
@@ -43,7 +45,11 @@ export async function runCalibration(options: CalibrationOptions): Promise<{ pat
   for (const model of options.models) {
     const spec = parseModelSpec(model);
     for (const noData of [false, true]) {
-      const outDir = join(dirname(options.release), 'eval-results', `${modelSlug(spec)}${noData ? '-no-data' : ''}`);
+      const outDir = join(
+        dirname(options.release),
+        'eval-results',
+        `${modelSlug(spec)}${noData ? '-no-data' : ''}`,
+      );
       const created = await createEvalModel({
         spec,
         config: options.config,
