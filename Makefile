@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 CLI := node bin/dare-forge.js
 
-.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify bench-build bench-scale corpus clean
+.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify bench-build bench-scale bench-eval corpus clean
 
 setup:
 	@bash scripts/setup.sh
@@ -43,6 +43,10 @@ bench-build: setup
 
 bench-scale: setup
 	npx tsx bench/scale/run.ts
+
+# The scripted reference agent over the fixture eval tasks: tasks per minute, sandbox vs bare python3 per tool call.
+bench-eval: setup
+	npx tsx bench/eval/run.ts
 
 # The full corpus from the live Kaggle API (credentials and an LLM key needed); see configs/kaggle.yaml.
 corpus: setup
