@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
 import type { AgentPolicy, AgentTurnInput } from './policy.ts';
 import { type AgentProtocol, decodeRequest, encodeReply, protocolPaths, tokensOf } from './wire.ts';
 
@@ -19,6 +20,8 @@ export interface AgentServer {
   requests: AgentRequest[];
   close(): Promise<void>;
 }
+
+const requestModel = z.looseObject({ model: z.string() });
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -94,11 +97,8 @@ export async function startAgentServer(options: {
       }
       requests.push({ path: url.pathname, body, input });
       const reply = policy(input);
-      const model =
-        options.model ??
-        (typeof (body as { model?: unknown }).model === 'string'
-          ? (body as { model: string }).model
-          : 'scripted');
+      const named = requestModel.safeParse(body);
+      const model = options.model ?? (named.success ? named.data.model : 'scripted');
       const encoded = encodeReply(protocol, reply, {
         model,
         turn: input.toolResults.length + 1,

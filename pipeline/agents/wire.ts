@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AgentReply, AgentTurnInput } from './policy.ts';
+import type { AgentReply, AgentTurnInput, PythonExecutorCall } from './policy.ts';
 
 /** The three wire protocols the loopback agent speaks (and the harness's clients send). */
 export type AgentProtocol = 'chat' | 'responses' | 'anthropic';
@@ -95,6 +95,17 @@ export function tokensOf(text: string): number {
   return Math.max(1, Math.ceil(text.length / 4));
 }
 
+interface Encoded {
+  text: string;
+  call: PythonExecutorCall | undefined;
+  args: string;
+  callId: string;
+  output: number;
+  model: string;
+  turn: number;
+  inputTokens: number;
+}
+
 /** The policy's reply as the protocol's response body. `turn` numbers ids deterministically. */
 export function encodeReply(
   protocol: AgentProtocol,
@@ -104,74 +115,83 @@ export function encodeReply(
   const text = reply.kind === 'answer' ? reply.text : (reply.text ?? '');
   const call = reply.kind === 'tool_call' ? reply.call : undefined;
   const args = call ? JSON.stringify(call) : '';
-  const callId = `call_${context.turn}`;
-  const output = tokensOf(text + args);
-  const { model, turn, inputTokens } = context;
-  if (protocol === 'chat') {
-    return {
-      id: `chatcmpl-${turn}`,
-      object: 'chat.completion',
-      created: 0,
-      model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: text || null,
-            refusal: null,
-            ...(call
-              ? {
-                  tool_calls: [
-                    { id: callId, type: 'function', function: { name: 'python_executor', arguments: args } },
-                  ],
-                }
-              : {}),
-          },
-          finish_reason: call ? 'tool_calls' : 'stop',
-          logprobs: null,
-        },
-      ],
-      usage: { prompt_tokens: inputTokens, completion_tokens: output, total_tokens: inputTokens + output },
-    };
-  }
-  if (protocol === 'responses') {
-    const items: unknown[] = [];
-    if (text) {
-      items.push({
-        type: 'message',
-        id: `msg_${turn}`,
-        status: 'completed',
-        role: 'assistant',
-        content: [{ type: 'output_text', text, annotations: [] }],
-      });
-    }
-    if (call) {
-      items.push({
-        type: 'function_call',
-        id: `fc_${turn}`,
-        call_id: callId,
-        name: 'python_executor',
-        arguments: args,
-        status: 'completed',
-      });
-    }
-    return {
-      id: `resp_${turn}`,
-      object: 'response',
-      created_at: 0,
-      status: 'completed',
-      model,
-      output: items,
-      usage: {
-        input_tokens: inputTokens,
-        output_tokens: output,
-        total_tokens: inputTokens + output,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens_details: { reasoning_tokens: 0 },
+  const encoded: Encoded = {
+    ...context,
+    text,
+    call,
+    args,
+    callId: `call_${context.turn}`,
+    output: tokensOf(text + args),
+  };
+  if (protocol === 'chat') return encodeChat(encoded);
+  if (protocol === 'responses') return encodeResponses(encoded);
+  return encodeAnthropic(encoded);
+}
+
+function encodeChat({ text, call, args, callId, output, model, turn, inputTokens }: Encoded) {
+  const toolCalls = call
+    ? {
+        tool_calls: [
+          { id: callId, type: 'function', function: { name: 'python_executor', arguments: args } },
+        ],
+      }
+    : {};
+  return {
+    id: `chatcmpl-${turn}`,
+    object: 'chat.completion',
+    created: 0,
+    model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: text || null, refusal: null, ...toolCalls },
+        finish_reason: call ? 'tool_calls' : 'stop',
+        logprobs: null,
       },
-    };
+    ],
+    usage: { prompt_tokens: inputTokens, completion_tokens: output, total_tokens: inputTokens + output },
+  };
+}
+
+function encodeResponses({ text, call, args, callId, output, model, turn, inputTokens }: Encoded) {
+  const items: unknown[] = [];
+  if (text) {
+    items.push({
+      type: 'message',
+      id: `msg_${turn}`,
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text, annotations: [] }],
+    });
   }
+  if (call) {
+    items.push({
+      type: 'function_call',
+      id: `fc_${turn}`,
+      call_id: callId,
+      name: 'python_executor',
+      arguments: args,
+      status: 'completed',
+    });
+  }
+  return {
+    id: `resp_${turn}`,
+    object: 'response',
+    created_at: 0,
+    status: 'completed',
+    model,
+    output: items,
+    usage: {
+      input_tokens: inputTokens,
+      output_tokens: output,
+      total_tokens: inputTokens + output,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens_details: { reasoning_tokens: 0 },
+    },
+  };
+}
+
+function encodeAnthropic({ text, call, output, model, turn, inputTokens }: Encoded) {
   const blocks: unknown[] = [];
   if (text) blocks.push({ type: 'text', text });
   if (call) blocks.push({ type: 'tool_use', id: `toolu_${turn}`, name: 'python_executor', input: call });
