@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 CLI := node bin/dare-forge.js
 
-.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify bench-build bench-scale bench-startup corpus clean
+.PHONY: setup demo test lint format schema bench bench-profile bench-draft bench-verify bench-build bench-scale bench-startup bench-eval corpus clean
 
 setup:
 	@bash scripts/setup.sh
@@ -48,6 +48,10 @@ bench-scale: setup
 # --help, --version, config and a no-op verify on the demo output, against `node -e ''`.
 bench-startup: setup
 	npx tsx bench/startup/run.ts
+
+# The scripted reference agent over the fixture eval tasks: tasks per minute, sandbox vs bare python3 per tool call.
+bench-eval: setup
+	npx tsx bench/eval/run.ts
 
 # The full corpus from the live Kaggle API (credentials and an LLM key needed); see configs/kaggle.yaml.
 corpus: setup

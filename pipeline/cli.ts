@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerAdd } from './commands/add.ts';
 import { registerAudit } from './commands/audit.ts';
+import { registerCalibrate } from './commands/calibrate.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerEval } from './commands/eval.ts';
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSlurm(program);
   registerExport(program);
   registerEval(program, (code) => (exitCode = code));
+  registerCalibrate(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -16,7 +16,21 @@ PROCESS_CALLS = {"ptrace", "process_vm_readv", "process_vm_writev", "kill", "tgk
 PRIVILEGE_CALLS = {"mount", "umount", "umount2", "unshare", "setns", "chroot", "pivot_root", "syscall", "capset"}
 NETWORK_EVENTS = {"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"}
 MAX_REPORTS = 64
+JOB_DIR = "/tmp/job"
 KINDS = ("host_path", "process", "network", "privilege")
+
+
+def inside(path, root):
+    return path == root or path.startswith(root + "/")
+
+
+def reads_only(args):
+    """Whether an `open` event (path, mode, flags) only reads: creating a file is no attempt."""
+    mode = args[1] if len(args) > 1 else None
+    if isinstance(mode, str):
+        return not any(flag in mode for flag in "wax+")
+    flags = args[2] if len(args) > 2 and isinstance(args[2], int) else 0
+    return flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) == 0
 
 
 def install(fd, extra_allowed=()):
@@ -34,17 +48,33 @@ def install(fd, extra_allowed=()):
         except OSError:
             pass
 
-    def check_path(path):
+    def check_path(path, reading=False):
         if isinstance(path, int):
             return
         text = os.fsdecode(path) if isinstance(path, (bytes, os.PathLike)) else str(path)
         real = os.path.realpath(text)
         if real.startswith("/proc"):
             parts = real.split("/")
-            if len(parts) > 2 and parts[2].isdigit() and int(parts[2]) != own_pid:
+            # /proc is hidden from jobs: a missing /proc/<pid> (even pid 1) was aimed at the host's.
+            if len(parts) > 2 and parts[2].isdigit() and (int(parts[2]) != own_pid or not os.path.lexists(real)):
                 report("process", real)
             return
         if real != "/" and not any(real == root or real.startswith(root + "/") for root in allowed):
+            report("host_path", real)
+        elif ".." in text.split("/") and not inside(real, JOB_DIR):
+            # Climbing out of the work folder (../verify): where a task folder keeps its answers.
+            report("host_path", f"{text} -> {real}")
+        elif (
+            inside(real, "/tmp")
+            and not inside(real, JOB_DIR)
+            and not os.path.lexists(real)
+            and (reading or not os.path.isdir(os.path.dirname(real)))
+        ):
+            # /tmp is the job's own: reading a missing file there, or creating one in a missing
+            # folder, was aimed at the host's /tmp (a guessed path). New scratch files are fine.
+            report("host_path", real)
+        elif inside(real, "/etc") and not os.path.lexists(real):
+            # The view holds only the /etc entries Python needs: /etc/shadow is a host file.
             report("host_path", real)
 
     def hook(event, args):
@@ -52,8 +82,10 @@ def install(fd, extra_allowed=()):
             return
         state["busy"] = True
         try:
-            if event in ("open", "os.listdir", "os.scandir", "os.chdir", "shutil.copyfile") and args:
-                check_path(args[0])
+            if event == "open" and args:
+                check_path(args[0], reads_only(args))
+            elif event in ("os.listdir", "os.scandir", "os.chdir", "shutil.copyfile") and args:
+                check_path(args[0], True)
             elif event in NETWORK_EVENTS:
                 report("network", f"{event} {args[1]!r}" if len(args) > 1 else event)
             elif event in ("socket.getaddrinfo", "socket.gethostbyname"):

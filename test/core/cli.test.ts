@@ -31,7 +31,7 @@ describe('dare-forge CLI', () => {
     const top = await dareForge(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Exit codes/);
-    for (const command of ['scrape', 'run', 'config']) {
+    for (const command of ['scrape', 'run', 'config', 'calibrate']) {
       const help = await dareForge([command, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/Example/);
