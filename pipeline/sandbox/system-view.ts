@@ -1,10 +1,7 @@
-import { execFile } from 'node:child_process';
 import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { z } from 'zod';
-
-const exec = promisify(execFile);
+import { runProbe } from '../util/probe.ts';
 
 /** Top-level system folders (or merged-/usr links to them) a Python process needs. */
 const SYSTEM_ROOTS = ['/usr', '/bin', '/sbin', '/lib', '/lib64', '/lib32', '/libx32'];
@@ -50,7 +47,7 @@ const prefixesSchema = z.array(z.string());
 async function pythonPrefixes(python: string): Promise<string[]> {
   const script =
     'import json, sys; print(json.dumps([sys.prefix, sys.exec_prefix, sys.base_prefix, sys.base_exec_prefix]))';
-  const { stdout } = await exec(python, ['-I', '-S', '-c', script], { timeout: 60_000 });
+  const stdout = await runProbe(python, ['-I', '-S', '-c', script], 60_000);
   const prefixes = prefixesSchema.parse(JSON.parse(stdout));
   const resolved = new Set<string>([dirname(dirname(await realpath(python)))]);
   for (const prefix of prefixes) resolved.add(await realpath(prefix).catch(() => prefix));

@@ -26,7 +26,13 @@ export class WorkerProcess {
   #onDeath: ((error: Error) => void) | undefined;
 
   constructor(command: WorkerCommand, startupTimeoutMs = 120_000) {
-    this.#child = spawn(command.command, command.args, { env: command.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Its own process group: a Ctrl-C at the terminal signals our whole group, and the worker must
+    // live on so the jobs in flight finish. It still ends with us: its stdin closes when we exit.
+    this.#child = spawn(command.command, command.args, {
+      env: command.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     this.#child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       this.#stderrTail = (this.#stderrTail + chunk).slice(-STDERR_TAIL);
     });

@@ -41,6 +41,19 @@ describe('Ctrl-C', () => {
     expect(rerun.stdout).toMatch(/verify\s+datasets 3\s+processed 0\s+fresh 3\s/);
   }, 240_000);
 
+  it('Ctrl-C at a terminal (SIGINT to the whole process group): the sandbox survives, summary, exit 130', async () => {
+    const child = startCli(['verify', '--force', '--config', config], { ownGroup: true });
+    // Wait until the sandbox pool runs jobs, so its workers are in the signalled group's reach.
+    await child.waitFor(/\[verify\] 3 dataset\(s\)/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    process.kill(-(child.child.pid as number), 'SIGINT');
+    expect(await child.exited).toBe(130);
+    const { stdout, stderr } = child.output();
+    expect(stderr).not.toMatch(/internal error/);
+    expect(stdout).toMatch(/Summary/);
+    expect(stdout).toMatch(/errors 0/);
+  }, 240_000);
+
   it('second Ctrl-C: exits 130 at once, without the summary', async () => {
     const child = startCli(['verify', '--force', '--config', config]);
     await child.waitFor(/\[verify\] 3 dataset\(s\)/);

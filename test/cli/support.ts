@@ -30,13 +30,20 @@ export async function dareForge(
 }
 
 /** Starts the real CLI and exposes its output as it arrives, for tests that send it signals. */
-export function startCli(args: string[]): {
+export function startCli(
+  args: string[],
+  options: { ownGroup?: boolean } = {},
+): {
   child: ChildProcess;
   output: () => { stdout: string; stderr: string };
   waitFor: (pattern: RegExp) => Promise<void>;
   exited: Promise<number | null>;
 } {
-  const child = spawn('node', [cli, ...args], { env: { ...process.env, CI: 'true' } });
+  // ownGroup: the CLI leads its own process group, so a test can signal the group as a terminal does.
+  const child = spawn('node', [cli, ...args], {
+    env: { ...process.env, CI: 'true' },
+    detached: options.ownGroup ?? false,
+  });
   let stdout = '';
   let stderr = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
 import type { BuildConfig } from '../../config/sections/build.ts';
+import { runProbe } from '../../util/probe.ts';
 import type { FileFormat } from './tabular.ts';
 
 /**
@@ -20,20 +20,13 @@ except ImportError:
 `;
 
 /** Asks `python` once whether pandas can read parquet; csv and sqlite are always verifiable. */
-export function probeVerifiableFormats(python: string): Promise<VerifiableFormats> {
-  return new Promise((resolve, reject) => {
-    execFile(python, ['-c', probeScript], { timeout: 60_000 }, (error, stdout) => {
-      if (error) {
-        reject(
-          new Error(
-            `${python} could not be asked which formats it reads (${error.message}); check verify.python`,
-          ),
-        );
-        return;
-      }
-      resolve(stdout.trim() === 'parquet' ? ['csv', 'sqlite', 'parquet'] : ['csv', 'sqlite']);
-    });
+export async function probeVerifiableFormats(python: string): Promise<VerifiableFormats> {
+  const stdout = await runProbe(python, ['-c', probeScript], 60_000).catch((error: Error) => {
+    throw new Error(
+      `${python} could not be asked which formats it reads (${error.message}); check verify.python`,
+    );
   });
+  return stdout.trim() === 'parquet' ? ['csv', 'sqlite', 'parquet'] : ['csv', 'sqlite'];
 }
 
 /**
