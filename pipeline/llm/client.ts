@@ -1,11 +1,11 @@
 import type { LlmConfig } from '../config/sections/llm.ts';
 import { InfraError, UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { Semaphore } from '../util/limit.ts';
 import { runBatch } from './batch.ts';
 import { LlmCache } from './cache.ts';
 import { LlmCallError } from './errors.ts';
 import { estimateCost, UsageLedger } from './ledger.ts';
-import { Semaphore } from './limit.ts';
 import type { Provider, ProviderAnswer } from './provider.ts';
 import { type PreparedRequest, prepareRequest } from './request.ts';
 import { type CallFailure, type RetryDeps, withRetries } from './retry.ts';

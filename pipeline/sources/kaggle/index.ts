@@ -14,10 +14,11 @@ import type { Context } from '../../context.ts';
 import { Rejection } from '../../errors.ts';
 import { datasetIdFromRef, parseRef } from '../../ids.ts';
 import type { Logger } from '../../logger.ts';
+import { Semaphore } from '../../util/limit.ts';
 import type { KaggleListItem, KaggleMetadata } from '../shapes.ts';
 import type { Source } from '../source.ts';
 import { pruneOtherVersions, recordArchive, reusable } from './archive-cache.ts';
-import { RateLimiter, realTiming, Semaphore, type Timing } from './backoff.ts';
+import { RateLimiter, realTiming, type Timing } from './backoff.ts';
 import { KaggleClient } from './client.ts';
 import { type Credentials, resolveCredentials } from './credentials.ts';
 import { downloadArchive, downloadByteLimit } from './download.ts';
@@ -219,15 +220,9 @@ async function fetchArchive(
     maxBytes: downloadByteLimit(config.max_download_bytes, item.totalBytes),
     deadlineMs: config.download_timeout_ms,
   };
-  const fetched = await downloadArchive(
-    client,
-    ref,
-    version,
-    zipPath,
-    limits,
-    ctx.signal,
-    kept,
-  ).catch((error) => datasetFailure(error, item.ref));
+  const fetched = await downloadArchive(client, ref, version, zipPath, limits, ctx.signal, kept).catch(
+    (error) => datasetFailure(error, item.ref),
+  );
   if (fetched === kept) {
     ctx.logger.debug(
       `Kaggle: ${item.ref} not modified since ${kept?.lastModified}, reusing the kept archive`,
