@@ -113,19 +113,7 @@ export function createKaggleSource(
     },
 
     async fingerprint(_ctx, item) {
-      return {
-        version: item.currentVersionNumber ?? null,
-        lastUpdated: item.lastUpdated ?? null,
-        totalBytes: item.totalBytes ?? null,
-        // The settings that accept or reject a download: changing one re-scrapes, so a
-        // rejection such as nested_archive does not outlive the setting that caused it.
-        accept: {
-          extract: config.extract,
-          tabular_types: config.select.tabular_types,
-          max_download_bytes: config.max_download_bytes,
-          max_answer_bytes: config.max_answer_bytes,
-        },
-      };
+      return fingerprintOf(config, item);
     },
   };
 }
@@ -255,4 +243,20 @@ async function extractTabular(
     const types = config.select.tabular_types.join(', ');
     throw new Rejection('not_tabular', `${ref}: no file of a tabular type (${types}) in the download`);
   }
+}
+
+function fingerprintOf(config: KaggleConfig, item: KaggleListItem) {
+  return {
+    version: item.currentVersionNumber ?? null,
+    lastUpdated: item.lastUpdated ?? null,
+    totalBytes: item.totalBytes ?? null,
+    // The settings that accept or reject a download: changing one re-scrapes, so a
+    // rejection such as nested_archive does not outlive the setting that caused it.
+    accept: {
+      extract: config.extract,
+      tabular_types: config.select.tabular_types,
+      max_download_bytes: config.max_download_bytes,
+      max_answer_bytes: config.max_answer_bytes,
+    },
+  };
 }
