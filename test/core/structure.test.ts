@@ -24,6 +24,12 @@ const LONG_FUNCTION_ALLOWANCE: Record<string, number> = {
   'runner.ts runStage': 87,
   'score/task.ts scoreTask': 87,
   'stages/build/index.ts buildDataset': 85,
+  // Not split yet in this round (files house-a owns, left for lack of time): same rule.
+  'llm/providers/anthropic.ts anthropicProvider': 95,
+  'llm/providers/openai.ts openAiProvider': 90,
+  'stages/build/tabular.ts buildTabular': 131,
+  'stages/build/timeseries.ts buildTimeSeries': 132,
+  'stages/profile/table.ts profileRelation': 105,
 };
 
 function sourceFiles(dir: string): string[] {
