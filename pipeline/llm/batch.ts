@@ -5,36 +5,7 @@ import { type BatchRecord, BatchStore, type Submission } from './batch-store.ts'
 import type { LlmCache } from './cache.ts';
 import type { Provider } from './provider.ts';
 import type { PreparedRequest } from './request.ts';
-import type { TokenUsage } from './types.ts';
-
-export interface BatchFailure {
-  request_hash: string;
-  template: string;
-  error: string;
-}
-
-export interface BatchReport {
-  requested: number;
-  already_cached: number;
-  /** Requests sent in new batches by this run. */
-  submitted: number;
-  batches_created: string[];
-  /** Batches a previous run submitted that this run polled instead of resubmitting. */
-  batches_resumed: string[];
-  /** Answers written to the cache by this run. */
-  succeeded: number;
-  failed: BatchFailure[];
-  /** Requests whose batch was still running when polling stopped (llm.batch.max_wait_ms). */
-  pending: number;
-  /** The `labels.dataset` of those requests (sorted, unique): whose drafts must wait for a rerun. */
-  pending_datasets: string[];
-  /** Tokens and estimated cost of each answer this run took from a batch, by request hash. */
-  answered: Record<string, BatchUsage>;
-}
-
-export interface BatchUsage extends TokenUsage {
-  cost_usd: number;
-}
+import type { BatchFailure, BatchReport, TokenUsage } from './types.ts';
 
 export interface BatchDeps {
   provider: Provider;

@@ -1,15 +1,22 @@
 import type { LlmConfig } from '../config/sections/llm.ts';
 import { InfraError, UserError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { type BatchReport, runBatch } from './batch.ts';
+import { Semaphore } from '../util/limit.ts';
+import { runBatch } from './batch.ts';
 import { LlmCache } from './cache.ts';
 import { LlmCallError } from './errors.ts';
-import { estimateCost, UsageLedger, type UsageSummary } from './ledger.ts';
-import { Semaphore } from './limit.ts';
+import { estimateCost, UsageLedger } from './ledger.ts';
 import type { Provider, ProviderAnswer } from './provider.ts';
 import { type PreparedRequest, prepareRequest } from './request.ts';
 import { type CallFailure, type RetryDeps, withRetries } from './retry.ts';
-import type { CompleteRequest, CompleteResult, LlmClient, LlmEndpoint } from './types.ts';
+import type {
+  BatchReport,
+  CompleteRequest,
+  CompleteResult,
+  LlmClient,
+  LlmEndpoint,
+  UsageSummary,
+} from './types.ts';
 import { validateAnswer } from './validate.ts';
 
 const rateLimitHold: CallFailure = {

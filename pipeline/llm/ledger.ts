@@ -1,5 +1,5 @@
 import type { LlmConfig } from '../config/sections/llm.ts';
-import type { TokenUsage } from './types.ts';
+import type { TokenUsage, UsageSummary, UsageTotals } from './types.ts';
 
 export interface UsageRecord {
   request_hash: string;
@@ -13,20 +13,6 @@ export interface UsageRecord {
   cached: boolean;
   usage: TokenUsage;
   cost_usd: number;
-}
-
-export interface UsageTotals {
-  calls: number;
-  cached: number;
-  input_tokens: number;
-  output_tokens: number;
-  cost_usd: number;
-}
-
-export interface UsageSummary {
-  total: UsageTotals;
-  by_stage: Record<string, UsageTotals>;
-  by_dataset: Record<string, UsageTotals>;
 }
 
 /** Estimated cost from the configured price table; unknown models cost 0 (and say so once). */

@@ -1,6 +1,4 @@
 import type { z } from 'zod';
-import type { BatchReport } from './batch.ts';
-import type { UsageSummary } from './ledger.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -64,4 +62,50 @@ export interface LlmClient {
   runBatch?(requests: readonly CompleteRequest<unknown>[]): Promise<BatchReport>;
   /** Tokens and estimated cost of every call so far (cache hits included, at zero). */
   usageSummary?(): UsageSummary;
+}
+
+// What runBatch and usageSummary return. They live here, below batch.ts and ledger.ts, so the
+// client interface does not import its implementations (no import circle).
+
+export interface BatchFailure {
+  request_hash: string;
+  template: string;
+  error: string;
+}
+
+export interface BatchReport {
+  requested: number;
+  already_cached: number;
+  /** Requests sent in new batches by this run. */
+  submitted: number;
+  batches_created: string[];
+  /** Batches a previous run submitted that this run polled instead of resubmitting. */
+  batches_resumed: string[];
+  /** Answers written to the cache by this run. */
+  succeeded: number;
+  failed: BatchFailure[];
+  /** Requests whose batch was still running when polling stopped (llm.batch.max_wait_ms). */
+  pending: number;
+  /** The `labels.dataset` of those requests (sorted, unique): whose drafts must wait for a rerun. */
+  pending_datasets: string[];
+  /** Tokens and estimated cost of each answer this run took from a batch, by request hash. */
+  answered: Record<string, BatchUsage>;
+}
+
+export interface BatchUsage extends TokenUsage {
+  cost_usd: number;
+}
+
+export interface UsageTotals {
+  calls: number;
+  cached: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+}
+
+export interface UsageSummary {
+  total: UsageTotals;
+  by_stage: Record<string, UsageTotals>;
+  by_dataset: Record<string, UsageTotals>;
 }

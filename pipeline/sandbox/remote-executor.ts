@@ -1,4 +1,6 @@
 import { errorMessage } from '../errors.ts';
+import { Semaphore } from '../util/limit.ts';
+import { abortableSleep } from '../util/wait.ts';
 import {
   type Executor,
   type RunCodeRequest,
@@ -20,7 +22,7 @@ export interface RemoteExecutorOptions {
   backoffBaseMs?: number;
   backoffCapMs?: number;
   /** Injected for tests: the sleeping and the jitter source. */
-  sleep?: (ms: number) => Promise<void>;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
 
@@ -33,29 +35,30 @@ export class RemoteExecutor implements Executor {
   readonly name = 'remote';
   readonly #options: Required<RemoteExecutorOptions>;
   readonly #endpoint: string;
-  #active = 0;
-  readonly #queue: Array<() => void> = [];
+  readonly #limit: Semaphore;
 
   constructor(options: RemoteExecutorOptions) {
     this.#options = {
       backoffBaseMs: 500,
       backoffCapMs: 15_000,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep: abortableSleep,
       random: Math.random,
       ...options,
     };
     this.#endpoint = `${options.url.replace(/\/+$/, '')}/run_code`;
+    this.#limit = new Semaphore(options.concurrency);
   }
 
   async runCode(input: RunCodeRequest, options: RunOptions = {}): Promise<RunCodeResponse> {
     const parsed = runCodeRequestSchema.safeParse(input);
     if (!parsed.success) return sandboxError(`invalid run_code request: ${parsed.error.message}`);
     const body = JSON.stringify(parsed.data);
-    await this.#acquire();
-    try {
+    return this.#limit.run(async () => {
       let lastProblem = '';
       for (let attempt = 0; attempt <= this.#options.retries; attempt++) {
-        if (attempt > 0) await this.#options.sleep(this.#backoff(attempt));
+        // An abort ends the wait at once; the check below then answers 'aborted'.
+        if (attempt > 0)
+          await this.#options.sleep(this.#backoff(attempt), options.signal).catch(() => undefined);
         if (options.signal?.aborted) return sandboxError('aborted');
         const answer = await this.#post(body, options.signal);
         if (answer.ok && answer.response.status !== 'SandboxError') return answer.response;
@@ -64,9 +67,7 @@ export class RemoteExecutor implements Executor {
       return sandboxError(
         `${redactUrl(this.#endpoint)}: gave up after ${this.#options.retries + 1} attempts; last: ${lastProblem}`,
       );
-    } finally {
-      this.#release();
-    }
+    });
   }
 
   async close(): Promise<void> {}
@@ -97,20 +98,6 @@ export class RemoteExecutor implements Executor {
   #backoff(attempt: number): number {
     const ceiling = Math.min(this.#options.backoffCapMs, this.#options.backoffBaseMs * 2 ** (attempt - 1));
     return Math.round(ceiling * (0.5 + 0.5 * this.#options.random()));
-  }
-
-  #acquire(): Promise<void> {
-    if (this.#active < this.#options.concurrency) {
-      this.#active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.#queue.push(resolve));
-  }
-
-  #release(): void {
-    const next = this.#queue.shift();
-    if (next) next();
-    else this.#active--;
   }
 }
 

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  backoffDelay,
-  parseRetryAfter,
-  RateLimiter,
-  Semaphore,
-} from '../../pipeline/sources/kaggle/backoff.ts';
+import { backoffDelay, parseRetryAfter, RateLimiter } from '../../pipeline/sources/kaggle/backoff.ts';
+import { Semaphore } from '../../pipeline/util/limit.ts';
 import { fastTiming } from './helpers.ts';
 
 describe('backoffDelay (full jitter)', () => {

@@ -5,11 +5,11 @@ import { configSchema } from '../../pipeline/config/schema.ts';
 import { createContext } from '../../pipeline/context.ts';
 import { createLlmClient } from '../../pipeline/llm/create.ts';
 import { estimateCost, UsageLedger } from '../../pipeline/llm/ledger.ts';
-import { Semaphore } from '../../pipeline/llm/limit.ts';
 import { prepareRequest } from '../../pipeline/llm/request.ts';
 import { type CallFailure, retryAfter, retryDelay } from '../../pipeline/llm/retry.ts';
 import { providerSchema } from '../../pipeline/llm/schema.ts';
 import { Logger } from '../../pipeline/logger.ts';
+import { Semaphore } from '../../pipeline/util/limit.ts';
 import { requestFor } from './helpers.ts';
 
 const config = configSchema.parse({});

@@ -55,26 +55,3 @@ export class RateLimiter {
     if (slot > now) await this.#timing.sleep(slot - now, signal);
   }
 }
-
-/** At most `limit` holders at once; the rest queue in arrival order. */
-export class Semaphore {
-  readonly #limit: number;
-  #active = 0;
-  readonly #waiting: (() => void)[] = [];
-
-  constructor(limit: number) {
-    this.#limit = Math.max(1, limit);
-  }
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#active >= this.#limit) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    else this.#active += 1;
-    try {
-      return await fn();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#active -= 1;
-    }
-  }
-}

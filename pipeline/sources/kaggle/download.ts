@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Rejection } from '../../errors.ts';
 import type { KaggleClient } from './client.ts';
 import { failForStatus, KaggleUnavailableError, RetryableFailure, withRetry } from './http.ts';
+import { IdleTimer } from './idle-timer.ts';
 import type { DatasetRef } from './routes.ts';
 
 /** What a stranger's storage may send: bytes on disk and wall time, over all attempts. */
@@ -131,71 +132,126 @@ async function attemptDownload(
           await response.body?.cancel();
           return kept;
         }
-        if (response.status === 416) {
-          await rm(part, { force: true });
-          throw new RetryableFailure('storage refused the resume range (416); restarting');
-        }
-        if (location.kind === 'redirect' && [400, 401, 403].includes(response.status)) {
-          // The signed URL may have expired: ask the API for a fresh one.
+        const body = await archiveBody(deps, what, response, part, location.kind === 'redirect', () => {
           refreshLocation = true;
-          await response.body?.cancel();
-          throw new RetryableFailure(`storage answered HTTP ${response.status}`);
-        }
-        if (!response.ok || !response.body) {
-          await response.body?.cancel();
-          failForStatus(deps, what, response.status, response.headers, '');
-        }
+        });
         const expected = await expectedTotal(response, have, part);
         if (response.status === 206) resumedFrom.push(have);
-        const append = response.status === 206;
-        const start = append ? have : 0;
-        if (expected !== undefined && expected > limits.maxBytes) {
-          await response.body.cancel();
-          throw tooLarge(what, `storage announces ${expected} bytes`, limits.maxBytes);
-        }
-        try {
-          await pipeline(
-            Readable.fromWeb(response.body as import('node:stream/web').ReadableStream),
-            idle.transform(),
-            byteCap(start, expected, limits.maxBytes, what),
-            createWriteStream(part, { flags: append ? 'a' : 'w' }),
-          );
-        } catch (error) {
-          if (signal.aborted || error instanceof Rejection) throw error;
-          if (error instanceof LengthExceeded) {
-            await rm(part, { force: true });
-            throw error;
-          }
-          const got = await sizeOf(part);
-          throw new RetryableFailure(
-            `transfer interrupted at ${got} bytes (${(error as Error).message})`,
-            undefined,
-            idle.fired ? 'download_stalled' : 'download_interrupted',
-          );
-        }
-        const got = await sizeOf(part);
-        if (expected !== undefined && got < expected) {
-          throw new RetryableFailure(`truncated body: ${got} of ${expected} bytes`);
-        }
-        if (expected !== undefined && got > expected) {
-          await rm(part, { force: true });
-          throw new RetryableFailure(`body longer than announced: ${got} of ${expected} bytes`);
-        }
-        const md5 = await md5File(part);
-        const announced = announcedMd5(response.headers.get('x-goog-hash'));
-        if (announced && announced !== md5) {
-          await rm(part, { force: true });
-          throw new RetryableFailure(`MD5 mismatch (storage says ${announced}, got ${md5})`);
-        }
+        await streamToPart({
+          body,
+          append: response.status === 206,
+          have,
+          expected,
+          part,
+          limits,
+          what,
+          idle,
+          signal,
+        });
+        const checked = await checkPart(part, expected, response.headers);
         await rename(part, zipPath);
         const lastModified = response.headers.get('last-modified') ?? undefined;
-        return { bytes: got, md5, md5Checked: announced !== undefined, lastModified, resumedFrom };
+        return { ...checked, lastModified, resumedFrom };
       } finally {
         idle.stop();
       }
     },
     signal,
   );
+}
+
+/**
+ * The body of an answer that carries archive bytes; any other answer throws: a refused resume
+ * range restarts from zero, a refused signed URL (it may have expired) asks for a fresh one.
+ */
+async function archiveBody(
+  deps: KaggleClient['deps'],
+  what: string,
+  response: Response,
+  part: string,
+  redirected: boolean,
+  refreshLocation: () => void,
+): Promise<ReadableStream<Uint8Array>> {
+  if (response.status === 416) {
+    await rm(part, { force: true });
+    throw new RetryableFailure('storage refused the resume range (416); restarting');
+  }
+  if (redirected && [400, 401, 403].includes(response.status)) {
+    refreshLocation();
+    await response.body?.cancel();
+    throw new RetryableFailure(`storage answered HTTP ${response.status}`);
+  }
+  if (!response.ok || !response.body) {
+    await response.body?.cancel();
+    failForStatus(deps, what, response.status, response.headers, '');
+  }
+  return response.body;
+}
+
+interface PartWrite {
+  body: ReadableStream<Uint8Array>;
+  /** A 206 answer continues the .part; any other rewrites it. */
+  append: boolean;
+  have: number;
+  expected: number | undefined;
+  part: string;
+  limits: DownloadLimits;
+  what: string;
+  idle: IdleTimer;
+  signal: AbortSignal;
+}
+
+/** Streams the body into the .part under the byte cap; an interrupted transfer is retryable. */
+async function streamToPart(write: PartWrite): Promise<void> {
+  const { body, append, expected, part, limits, what, idle, signal } = write;
+  const start = append ? write.have : 0;
+  if (expected !== undefined && expected > limits.maxBytes) {
+    await body.cancel();
+    throw tooLarge(what, `storage announces ${expected} bytes`, limits.maxBytes);
+  }
+  try {
+    await pipeline(
+      Readable.fromWeb(body as import('node:stream/web').ReadableStream),
+      idle.transform(),
+      byteCap(start, expected, limits.maxBytes, what),
+      createWriteStream(part, { flags: append ? 'a' : 'w' }),
+    );
+  } catch (error) {
+    if (signal.aborted || error instanceof Rejection) throw error;
+    if (error instanceof LengthExceeded) {
+      await rm(part, { force: true });
+      throw error;
+    }
+    const got = await sizeOf(part);
+    throw new RetryableFailure(
+      `transfer interrupted at ${got} bytes (${(error as Error).message})`,
+      undefined,
+      idle.fired ? 'download_stalled' : 'download_interrupted',
+    );
+  }
+}
+
+/** The finished .part against the announced size and MD5; a wrong one is removed or resumed. */
+async function checkPart(
+  part: string,
+  expected: number | undefined,
+  headers: Headers,
+): Promise<Pick<ArchiveInfo, 'bytes' | 'md5' | 'md5Checked'>> {
+  const got = await sizeOf(part);
+  if (expected !== undefined && got < expected) {
+    throw new RetryableFailure(`truncated body: ${got} of ${expected} bytes`);
+  }
+  if (expected !== undefined && got > expected) {
+    await rm(part, { force: true });
+    throw new RetryableFailure(`body longer than announced: ${got} of ${expected} bytes`);
+  }
+  const md5 = await md5File(part);
+  const announced = announcedMd5(headers.get('x-goog-hash'));
+  if (announced && announced !== md5) {
+    await rm(part, { force: true });
+    throw new RetryableFailure(`MD5 mismatch (storage says ${announced}, got ${md5})`);
+  }
+  return { bytes: got, md5, md5Checked: announced !== undefined };
 }
 
 function tooLarge(what: string, found: string, maxBytes: number): Rejection {
@@ -261,45 +317,5 @@ async function sizeOf(path: string): Promise<number> {
     return (await stat(path)).size;
   } catch {
     return 0;
-  }
-}
-
-/** Aborts a transfer that makes no progress for `ms` (a whole-download timeout would kill big files). */
-class IdleTimer {
-  readonly #controller = new AbortController();
-  readonly #ms: number;
-  #timer: NodeJS.Timeout | undefined;
-  readonly signal: AbortSignal;
-  /** Whether this timer (not the caller) ended the transfer. */
-  fired = false;
-
-  constructor(ms: number, outer?: AbortSignal) {
-    this.#ms = ms;
-    this.signal = outer ? AbortSignal.any([outer, this.#controller.signal]) : this.#controller.signal;
-    this.touch();
-  }
-
-  touch(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.fired = true;
-      this.#controller.abort(
-        new RetryableFailure(`no data for ${this.#ms} ms`, undefined, 'download_stalled'),
-      );
-    }, this.#ms);
-    this.#timer.unref();
-  }
-
-  transform(): Transform {
-    return new Transform({
-      transform: (chunk, _encoding, callback) => {
-        this.touch();
-        callback(null, chunk);
-      },
-    });
-  }
-
-  stop(): void {
-    clearTimeout(this.#timer);
   }
 }

@@ -5,8 +5,8 @@ import { expect, it } from 'vitest';
 import { asDatasetId } from '../../pipeline/ids.ts';
 import { run as profile } from '../../pipeline/stages/profile/index.ts';
 import { readStatus } from '../../pipeline/store/status.ts';
-import { markScraped } from '../profile/support.ts';
 import { testContext, testdir } from '../support/testdir.ts';
+import { markScraped } from './support.ts';
 
 it('rejects a gzipped binary file named .csv.gz as not_tabular, as it does the same file unzipped', async () => {
   const root = await testdir();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { scrapeDatasets } from '../../pipeline/stages/scrape/index.ts';
-import { fixtureRoot, harness, removeDir, tempDir } from '../kaggle/helpers.ts';
-import { KaggleServer } from '../kaggle/server/index.ts';
+import { fixtureRoot, harness, removeDir, tempDir } from './helpers.ts';
+import { KaggleServer } from './server/index.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

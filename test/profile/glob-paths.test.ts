@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadTable } from '../../pipeline/stages/build/table.ts';
 import { run } from '../../pipeline/stages/profile/index.ts';
 import { profileSchema } from '../../pipeline/stages/profile/schema.ts';
-import { addScraped, profileContext, tempRoot } from '../profile/support.ts';
+import { addScraped, profileContext, tempRoot } from './support.ts';
 
 /**
  * DuckDB treats a path handed to read_csv/read_parquet/read_json as a glob pattern: a file

@@ -1,4 +1,8 @@
-/** At most `limit` tasks run at once; the others wait in arrival order. */
+/**
+ * At most `limit` tasks run at once; the others wait in arrival order. The one concurrency
+ * limiter of the pipeline (LLM calls, Kaggle downloads): our own dozen lines rather than
+ * p-limit, which is not a dependency and would add nothing these need.
+ */
 export class Semaphore {
   readonly #limit: number;
   #active = 0;
