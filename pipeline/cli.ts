@@ -5,7 +5,7 @@ import { registerCalibrate } from './commands/calibrate.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerDiff } from './commands/diff.ts';
 import { registerEval } from './commands/eval.ts';
-import { registerExport } from './commands/export.ts';
+import { registerExport, registerRewardServer } from './commands/export.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
 import { registerSlurm } from './commands/slurm.ts';
@@ -47,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
   registerConfig(program);
   registerSlurm(program);
   registerExport(program);
+  registerRewardServer(program);
   registerEval(program, (code) => (exitCode = code));
   registerCalibrate(program, (code) => (exitCode = code));
   try {

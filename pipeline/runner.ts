@@ -7,7 +7,7 @@ import { emptySummary, type StageSummary } from './progress.ts';
 import { inShard } from './shard.ts';
 import { sweepTempFiles } from './store/atomic.ts';
 import { type CodeSpec, stageCodeVersion } from './store/code-version.ts';
-import { failed, type Outcome } from './store/outcome.ts';
+import { failed, type Outcome, type StatusRecord } from './store/outcome.ts';
 import type { StageName } from './store/paths.ts';
 import { readStatus, writeStatus } from './store/status.ts';
 import { hashValue } from './util/hash.ts';
@@ -83,14 +83,7 @@ export async function runStage(
       return;
     }
     const previous = await readStatus(ctx.paths, definition.stage, id);
-    if (
-      !options.force &&
-      previous &&
-      previous.inputs_hash === inputsHash &&
-      previous.code_version === codeVersion &&
-      previous.outcome.status !== 'error' &&
-      (await allExist(previous.artifacts.map((a) => resolve(ctx.paths.processed, a))))
-    ) {
+    if (!options.force && previous && (await isFresh(ctx, previous, inputsHash, codeVersion))) {
       record(summary, id, previous.outcome, true, ctx, definition.stage, t0);
       return;
     }
@@ -128,6 +121,21 @@ export async function runStage(
   summary.wall_ms = Math.round(ctx.clock.now() - started);
   ctx.progress.emit({ type: 'stage:end', summary });
   return summary;
+}
+
+/** A dataset's record is fresh: same inputs and code, not an error, every artifact still there. */
+async function isFresh(
+  ctx: Context,
+  previous: StatusRecord,
+  inputsHash: string,
+  codeVersion: string,
+): Promise<boolean> {
+  return (
+    previous.inputs_hash === inputsHash &&
+    previous.code_version === codeVersion &&
+    previous.outcome.status !== 'error' &&
+    (await allExist(previous.artifacts.map((a) => resolve(ctx.paths.processed, a))))
+  );
 }
 
 /** Details land in status files and run records: scrub registered secrets from them too. */

@@ -99,7 +99,10 @@ export function registerExport(program: Command): void {
         }
       },
     );
+}
 
+/** `reward-server`: the OpenRLHF remote-reward protocol over a release's tasks. */
+export function registerRewardServer(program: Command): void {
   program
     .command('reward-server')
     .description("serve the paper's RL reward over the OpenRLHF remote-reward protocol (POST /get_reward)")

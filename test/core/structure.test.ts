@@ -12,19 +12,19 @@ const PIPELINE = join(ROOT, 'pipeline');
 const MAX_LINES = 80;
 
 /**
- * Long functions in files other engineers are splitting this round (issue #19). Each value is
- * the function's line count when it was listed: a ceiling, so an entry can only shrink. When
- * the test prints that an entry is under the limit, delete the entry.
+ * The long functions issue #19 has still to split. Each value is the function's line count when
+ * it was listed: a ceiling, so an entry can only shrink. When the test prints that an entry is
+ * under the limit, delete the entry.
  */
 const LONG_FUNCTION_ALLOWANCE: Record<string, number> = {
   'audit/collect.ts collectAudit': 183,
   'release/write.ts writeRelease': 152,
   // The arrow inside writeRelease that holds most of its body.
   'release/write.ts writeRelease/<arrow>': 93,
-  'runner.ts runStage': 87,
-  'score/task.ts scoreTask': 87,
+  'runner.ts runStage': 83,
+  // scoreTask's scoring half (87 lines before the split that moved its prediction read out).
+  'score/task.ts scoreAgainstTruth': 84,
   'stages/build/index.ts buildDataset': 85,
-  // Not split yet in this round (files house-a owns, left for lack of time): same rule.
   'llm/providers/anthropic.ts anthropicProvider': 95,
   'llm/providers/openai.ts openAiProvider': 90,
   'stages/build/tabular.ts buildTabular': 131,

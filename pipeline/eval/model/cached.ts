@@ -4,10 +4,10 @@ import { UserError } from '../../errors.ts';
 import { LlmCache } from '../../llm/cache.ts';
 import { LlmCallError } from '../../llm/errors.ts';
 import { estimateCost, UsageLedger } from '../../llm/ledger.ts';
-import { Semaphore } from '../../llm/limit.ts';
 import { type RetryDeps, withRetries } from '../../llm/retry.ts';
 import type { Logger } from '../../logger.ts';
 import { hashValue } from '../../util/hash.ts';
+import { Semaphore } from '../../util/limit.ts';
 import type { ModelTurn, TranscriptMessage } from '../transcript.ts';
 import type { AgentModelClient } from './types.ts';
 

@@ -6,6 +6,7 @@ import {
   type ReferenceParams,
   runReferenceSolution,
 } from '../../sandbox/reference.ts';
+import type { TaskCheckOptions } from './check-options.ts';
 import { type TaskQuestion, targetsOf } from './metadata.ts';
 import {
   checkOutcome,
@@ -17,7 +18,6 @@ import {
   runCheckProgram,
   submitCheckJob,
 } from './python-checks.ts';
-import type { TaskCheckOptions } from './tabular.ts';
 
 /** What verifying one tabular task cost in the sandbox: jobs submitted, model fits they ran. */
 export interface TaskCost {
@@ -79,15 +79,14 @@ export function referenceFromJob(response: RunCodeResponse, runTimeoutS: number)
   return failure ? { status: failure, detail: detail ?? '' } : null;
 }
 
-/** The sandbox jobs of one tabular task, each counting what it costs into `cost`. */
-function taskJobs(
+/** The files and parameters each check program of one tabular task is given. */
+function jobInputs(
   taskDir: string,
   question: TaskQuestion,
   params: ReferenceParams,
   options: TaskCheckOptions,
 ) {
   const { run, checks } = options;
-  const cost: TaskCost = { jobs: 0, fits: 0 };
   const format = params.save_file_type;
   const source = (name: string) => join(taskDir, 'source', name);
   const groundTruth = join(taskDir, 'verify', 'ground_truth.csv');
@@ -124,6 +123,19 @@ function taskJobs(
     leak_score: checks.leak_score,
     ...(referenceRun ? { reference_run: true, run_budget_s: run.runTimeoutS } : {}),
   });
+  return { runs, ifInputs, ifParams, mmInputs, mmParams };
+}
+
+/** The sandbox jobs of one tabular task, each counting what it costs into `cost`. */
+function taskJobs(
+  taskDir: string,
+  question: TaskQuestion,
+  params: ReferenceParams,
+  options: TaskCheckOptions,
+) {
+  const { run, checks } = options;
+  const cost: TaskCost = { jobs: 0, fits: 0 };
+  const { runs, ifInputs, ifParams, mmInputs, mmParams } = jobInputs(taskDir, question, params, options);
   const counted = <T extends IfResults | MmResults>(outcome: ProgramOutcome<T>, fits: (r: T) => number) => {
     if (outcome.status === 'ok' && 'results' in outcome) cost.fits += fits(outcome.results);
     return outcome;

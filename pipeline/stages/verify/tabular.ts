@@ -2,20 +2,14 @@ import type { VerifyChecksConfig } from '../../config/sections/verify-checks.ts'
 import { type ReferenceOutcome, referenceParamsSchema } from '../../sandbox/reference.ts';
 import { sha256 } from '../../util/hash.ts';
 import type { CorpusReadLimits } from '../../util/inside.ts';
+import type { TaskCheckOptions } from './check-options.ts';
 import type { TaskQuestion } from './metadata.ts';
-import type { IfResults, MmResults, ProgramOutcome, SandboxRun } from './python-checks.ts';
+import type { IfResults, MmResults, ProgramOutcome } from './python-checks.ts';
 import type { TaskVerdict } from './schema.ts';
 import { runTabularJobs, type TaskCost } from './tabular-runs.ts';
 import { type CheckOutcome, decideTask, fail, flag, fromProgramFailure, pass, skip } from './verdict.ts';
 
-export interface TaskCheckOptions {
-  run: SandboxRun;
-  checks: VerifyChecksConfig;
-  /** reference: only the reference runs (determinism); all: every check. */
-  scope: 'all' | 'reference';
-  /** Caps on the task's files (the config's corpus.limits); the defaults when left out. */
-  limits?: CorpusReadLimits;
-}
+export type { TaskCheckOptions } from './check-options.ts';
 
 export interface TabularVerification {
   verdict: TaskVerdict;
