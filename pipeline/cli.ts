@@ -4,8 +4,10 @@ import { registerAudit } from './commands/audit.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
 import { registerConfig } from './commands/config.ts';
 import { registerEval } from './commands/eval.ts';
+import { registerExport } from './commands/export.ts';
 import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
+import { registerSlurm } from './commands/slurm.ts';
 import { registerStages } from './commands/stages.ts';
 import { registerVerify } from './commands/verify.ts';
 import { UserError } from './errors.ts';
@@ -43,6 +45,8 @@ export async function main(argv: string[]): Promise<number> {
   registerConfig(program);
   registerEval(program, (code) => (exitCode = code));
   registerCalibrate(program, (code) => (exitCode = code));
+  registerSlurm(program);
+  registerExport(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -12,7 +12,7 @@ import {
   type TaskScore,
   type Variant,
 } from './report.ts';
-import { loadTruth } from './truth.ts';
+import { loadTruth, type Truth } from './truth.ts';
 
 export interface TaskInput {
   /** The corpus folder: the task is `<corpus>/databases/<task>`. */
@@ -53,6 +53,26 @@ type Failure = { reason: Reason; detail: string };
 
 /** Scores one task variant; a prediction problem is a 0 with a reason, never an exception. */
 export async function scoreTask(input: TaskInput): Promise<TaskScore> {
+  const prediction = await readPrediction(input);
+  const truth = await loadTruth(
+    { corpus: input.corpus, task: input.task, limits: input.limits },
+    input.family,
+    input.variant,
+  );
+  return scoreAgainstTruth(input, truth, prediction);
+}
+
+export type { PredictionRead };
+
+/**
+ * Scores a prediction already read (a file's text, none, or why it was refused) against a
+ * truth already loaded: the reward server keeps truths in memory and gets texts over HTTP.
+ */
+export function scoreAgainstTruth(
+  input: Pick<TaskInput, 'task' | 'family' | 'variant' | 'predictionLabel' | 'rlReward'>,
+  truth: Truth,
+  prediction: PredictionRead,
+): TaskScore {
   const { family, variant } = input;
   const metric = metricFor(family, variant);
   const base = {
@@ -63,14 +83,7 @@ export async function scoreTask(input: TaskInput): Promise<TaskScore> {
     metric,
     prediction: input.predictionLabel,
   };
-  const prediction = await readPrediction(input);
   const predictionExists = prediction.exists;
-
-  const truth = await loadTruth(
-    { corpus: input.corpus, task: input.task, limits: input.limits },
-    family,
-    variant,
-  );
   if (!truth.ok) {
     return {
       ...base,
