@@ -9,6 +9,7 @@ import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
 import { registerSlurm } from './commands/slurm.ts';
 import { registerStages } from './commands/stages.ts';
+import { registerTrajectories } from './commands/trajectories.ts';
 import { registerVerify } from './commands/verify.ts';
 import { UserError } from './errors.ts';
 import { CODE_VERSION } from './version.ts';
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCalibrate(program, (code) => (exitCode = code));
   registerSlurm(program);
   registerExport(program);
+  registerTrajectories(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
