@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.ts';
-import { type Strategy, strategies } from '../trajectories/select.ts';
+import { type SelectionStats, type Strategy, strategies } from '../trajectories/select.ts';
 
 interface TrajectoryFlags {
   release: string;
@@ -117,7 +117,6 @@ async function runTrajectoriesCommand(flags: TrajectoryFlags): Promise<number> {
   const { Logger } = await import('../logger.ts');
   const { readLimitsFrom } = await import('../util/inside.ts');
   const { readEvalTasks, selectTasks } = await import('../eval/tasks.ts');
-  const { planRuns } = await import('../eval/index.ts');
   const { createEvalModel, modelSlug, parseModelSpec } = await import('../eval/model/create.ts');
   const { runTrajectories } = await import('../trajectories/index.ts');
   const { config } = await loadConfig(flags.config);
@@ -140,15 +139,16 @@ async function runTrajectoriesCommand(flags: TrajectoryFlags): Promise<number> {
   });
   try {
     if (flags.dryRun) {
+      const { planRuns } = await import('../eval/index.ts');
       const { estimateEval } = await import('../eval/dry-run.ts');
-      const runs = planRuns(tasks, variants, flags.samples);
-      const e = estimateEval(runs, created.model.tools, flags.turns, spec.model, config.llm);
-      const cost =
-        e.cost_usd === null ? `unknown (llm.prices has no ${spec.model})` : `$${e.cost_usd.toFixed(2)}`;
-      process.stdout.write(
-        `trajectories dry run: ${e.runs} trace(s) of ${tasks.length} task(s), at most ${e.calls} model call(s), ` +
-          `~${e.input_tokens} input / ~${e.output_tokens} output tokens, cost at most ${cost}; credentials found; nothing was called.\n`,
+      const e = estimateEval(
+        planRuns(tasks, variants, flags.samples),
+        created.model.tools,
+        flags.turns,
+        spec.model,
+        config.llm,
       );
+      process.stdout.write(dryRunLine(e, tasks.length, spec.model));
       return 0;
     }
     const { createExecutor } = await import('../sandbox/index.ts');
@@ -180,12 +180,7 @@ async function runTrajectoriesCommand(flags: TrajectoryFlags): Promise<number> {
           1,
         );
       }
-      const s = result.stats;
-      const counts = flags.strategy.map((k) => `${k} ${s.counts[k]}`).join(', ');
-      process.stdout.write(
-        `trajectories: ${s.traces} trace(s) of ${s.taskVariants} task variant(s), ${s.validTraces} valid; ` +
-          `${s.solvedTaskVariants} task variant(s) with a valid trace, ${s.diverseTaskVariants} diverse; ${counts}\nwritten: ${outDir}\n`,
-      );
+      process.stdout.write(resultLine(result.stats, flags.strategy, outDir));
       return 0;
     } finally {
       await executor.close();
@@ -193,4 +188,24 @@ async function runTrajectoriesCommand(flags: TrajectoryFlags): Promise<number> {
   } finally {
     await created.close();
   }
+}
+
+function dryRunLine(
+  e: { runs: number; calls: number; input_tokens: number; output_tokens: number; cost_usd: number | null },
+  taskCount: number,
+  model: string,
+): string {
+  const cost = e.cost_usd === null ? `unknown (llm.prices has no ${model})` : `$${e.cost_usd.toFixed(2)}`;
+  return (
+    `trajectories dry run: ${e.runs} trace(s) of ${taskCount} task(s), at most ${e.calls} model call(s), ` +
+    `~${e.input_tokens} input / ~${e.output_tokens} output tokens, cost at most ${cost}; credentials found; nothing was called.\n`
+  );
+}
+
+function resultLine(s: SelectionStats, chosen: readonly Strategy[], outDir: string): string {
+  const counts = chosen.map((k) => `${k} ${s.counts[k]}`).join(', ');
+  return (
+    `trajectories: ${s.traces} trace(s) of ${s.taskVariants} task variant(s), ${s.validTraces} valid; ` +
+    `${s.solvedTaskVariants} task variant(s) with a valid trace, ${s.diverseTaskVariants} diverse; ${counts}\nwritten: ${outDir}\n`
+  );
 }

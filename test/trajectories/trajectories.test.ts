@@ -52,9 +52,16 @@ async function knownMix(split: string): Promise<AgentPolicy> {
   };
 }
 
-async function sample(outDir: string, policy: AgentPolicy) {
+interface SampleOptions {
+  yaml?: string;
+  maxCostUsd?: number;
+  variants?: ('v1' | 'v2')[];
+  samples?: number;
+}
+
+async function sample(outDir: string, policy: AgentPolicy, options: SampleOptions = {}) {
   const server = await startAgentServer({ policy, protocol: 'chat' });
-  const config = testConfig();
+  const config = testConfig(options.yaml);
   const tool = { timeoutS: 30, maxFileSizeMb: 200, maxTurns: 5 };
   try {
     const created = await createEvalModel({
@@ -71,8 +78,8 @@ async function sample(outDir: string, policy: AgentPolicy) {
       release: built.split,
       outDir,
       tasks: await readEvalTasks(built.split, defaultReadLimits()),
-      variants: ['v1', 'v2'],
-      samples: 4,
+      variants: options.variants ?? ['v1', 'v2'],
+      samples: options.samples ?? 4,
       strategies: [...strategies],
       tool,
       sampling: { temperature: 1, max_tokens: 4096 },
@@ -84,6 +91,7 @@ async function sample(outDir: string, policy: AgentPolicy) {
       maxFileBytes: 200 * 1024 ** 2,
       limits: defaultReadLimits(),
       concurrency: 1,
+      ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     });
     await created.close();
     return { result, requests: server.requests.length };
@@ -143,7 +151,15 @@ describe('trajectories by rejection sampling', { timeout: 300_000 }, () => {
     expect(trace?.tools[0]?.function.parameters.required).toEqual(['code', 'files_to_load', 'files_to_save']);
     // The card states the model, the sampling settings, the counts and the solved share.
     const card = await readFile(join(outDir, 'README.md'), 'utf8');
-    expect(card.startsWith('---\nlicense: ')).toBe(true);
+    const manifest = JSON.parse(await readFile(join(built.split, '..', 'manifest.json'), 'utf8'));
+    const licenses = [...new Set(manifest.tasks.map((t: { license: string }) => t.license))].sort();
+    expect(licenses.length).toBeGreaterThan(0);
+    expect(
+      card.startsWith(
+        licenses.length === 1 ? `---\nlicense: ${JSON.stringify(licenses[0])}\n` : '---\nlicense: other\n',
+      ),
+    ).toBe(true);
+    for (const license of licenses) expect(card).toContain(String(license));
     expect(card).toContain('task_categories:\n  - text-generation');
     expect(card).toContain('`openai-compatible:test-model`');
     expect(card).toContain('- samples per task variant: 4');
@@ -162,6 +178,25 @@ describe('trajectories by rejection sampling', { timeout: 300_000 }, () => {
     const third = await sample(outDir, policy);
     expect(third.requests).toBe(0);
     expect(await snapshot(outDir)).toEqual(bytes);
+  });
+
+  it('stops at --max-cost-usd without exporting, and a rerun resumes the runs not started', async () => {
+    const outDir = await testdir();
+    const lazy = lazyPolicy(built.split);
+    const yaml = 'llm:\n  prices:\n    test-model: { input_usd_per_mtok: 1000, output_usd_per_mtok: 1000 }\n';
+    const capped = await sample(outDir, lazy, { yaml, maxCostUsd: 1e-6, variants: ['v2'], samples: 2 });
+    expect(capped.result).toMatchObject({ done: 1, notStarted: 3, files: [] });
+    expect(capped.result.spentUsd).toBeGreaterThan(0);
+    await expect(readFile(join(outDir, 'README.md'))).rejects.toThrow(/ENOENT/);
+    const resumed = await sample(outDir, lazy, { yaml, variants: ['v2'], samples: 2 });
+    expect(resumed.result).toMatchObject({ done: 3, skipped: 1, notStarted: 0 });
+    // The lazy agent makes two calls per run: only the three runs not started reach it.
+    expect(resumed.requests).toBe(6);
+    expect(resumed.result.stats.counts).toEqual({ FV: 0, AV: 0, BV: 0, DV: 0 });
+    expect(await readFile(join(outDir, 'FV.jsonl'), 'utf8')).toBe('');
+    expect(await readFile(join(outDir, 'README.md'), 'utf8')).toContain(
+      '- task variants with at least one valid trace: 0 (0.0%)',
+    );
   });
 
   it('runs as dare-forge trajectories with scripted:mixed and --strategy', async () => {
@@ -185,6 +220,19 @@ describe('trajectories by rejection sampling', { timeout: 300_000 }, () => {
     const dv = await readLines(join(outDir, 't', 'DV.jsonl'));
     expect(dv.map((l) => l.sample)).toEqual([1, 3, 1, 3]);
     await expect(readFile(join(outDir, 't', 'AV.jsonl'))).rejects.toThrow(/ENOENT/);
+    const dry = await run(process.execPath, [
+      ...args,
+      ...rest,
+      '--dry-run',
+      '--out',
+      join(outDir, 'd'),
+      '-c',
+      config,
+    ]);
+    expect(dry.stdout).toMatch(
+      /^trajectories dry run: 6 trace\(s\) of 2 task\(s\), at most 30 model call\(s\)/,
+    );
+    await expect(readFile(join(outDir, 'd', 'FV.jsonl'))).rejects.toThrow(/ENOENT/);
     const help = await run(process.execPath, ['bin/dare-forge.js', 'trajectories', '--help']);
     expect(help.stdout).toContain('$ dare-forge trajectories --release splits/1.0.0/train');
   });
