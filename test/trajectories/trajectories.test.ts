@@ -202,7 +202,7 @@ describe('trajectories by rejection sampling', { timeout: 300_000 }, () => {
   it('runs as dare-forge trajectories with scripted:mixed and --strategy', async () => {
     const outDir = await testdir();
     const config = join(outDir, 'c.yaml');
-    await writeFile(config, testPoolYaml);
+    await writeFile(config, `${testPoolYaml}llm:\n  temperature: 1\n`);
     const args = ['bin/dare-forge.js', 'trajectories', '--release', built.split, '--model', 'scripted:mixed'];
     const rest = ['--samples', '3', '--variant', 'v1', '--strategy', 'dv,FV', '--concurrency', '1'];
     const { stdout } = await run(process.execPath, [
@@ -220,6 +220,16 @@ describe('trajectories by rejection sampling', { timeout: 300_000 }, () => {
     const dv = await readLines(join(outDir, 't', 'DV.jsonl'));
     expect(dv.map((l) => l.sample)).toEqual([1, 3, 1, 3]);
     await expect(readFile(join(outDir, 't', 'AV.jsonl'))).rejects.toThrow(/ENOENT/);
+    // The sampling settings on the card come from the config (llm.temperature).
+    const card = await readFile(join(outDir, 't', 'README.md'), 'utf8');
+    expect(card).toContain('- temperature: 1\n');
+    expect(card).toContain('- samples per task variant: 3\n');
+    expect(card).toContain('| DV | 4 |');
+    const bad = await run(process.execPath, [...args, '--strategy', 'XV']).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(bad).toMatchObject({ code: 2 });
+    expect((bad as { stderr: string }).stderr).toContain('unknown strategy XV; use some of FV,AV,BV,DV');
     const dry = await run(process.execPath, [
       ...args,
       ...rest,
