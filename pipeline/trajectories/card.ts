@@ -35,7 +35,7 @@ export function datasetCard(input: CardInput): string {
     '---',
     licenses.length === 1 ? `license: ${JSON.stringify(licenses[0])}` : 'license: other',
     ...(licenses.length > 1
-      ? ['license_name: multiple', 'license_details:', ...licenses.map((l) => `  - ${JSON.stringify(l)}`)]
+      ? ['license_name: multiple', `license_details: ${JSON.stringify(licenses.join('; '))}`]
       : []),
     'task_categories:',
     '  - text-generation',

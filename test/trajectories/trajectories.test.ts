@@ -161,6 +161,7 @@ describe('trajectories by rejection sampling', { timeout: 300_000 }, () => {
     ).toBe(true);
     for (const license of licenses) expect(card).toContain(String(license));
     expect(card).toContain('task_categories:\n  - text-generation');
+    expect(card).toContain('configs:\n  - config_name: FV\n    data_files: FV.jsonl\n  - config_name: AV\n');
     expect(card).toContain('`openai-compatible:test-model`');
     expect(card).toContain('- samples per task variant: 4');
     expect(card).toContain('- temperature: 1');
