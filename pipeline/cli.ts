@@ -10,6 +10,7 @@ import { registerRelease } from './commands/release.ts';
 import { registerScore } from './commands/score.ts';
 import { registerSlurm } from './commands/slurm.ts';
 import { registerStages } from './commands/stages.ts';
+import { registerTrajectories } from './commands/trajectories.ts';
 import { registerVerify } from './commands/verify.ts';
 import { UserError } from './errors.ts';
 import { CODE_VERSION } from './version.ts';
@@ -50,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRewardServer(program);
   registerEval(program, (code) => (exitCode = code));
   registerCalibrate(program, (code) => (exitCode = code));
+  registerTrajectories(program, (code) => (exitCode = code));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -3,9 +3,10 @@ import type { AgentPolicy } from '../policy.ts';
 import { baselinePolicy } from './baseline.ts';
 import { type CheaterOptions, cheaterPolicy } from './cheater.ts';
 import { lazyPolicy } from './lazy.ts';
+import { mixedPolicy } from './mixed.ts';
 import { referencePolicy } from './reference.ts';
 
-export const scriptedPolicyNames = ['reference', 'baseline', 'lazy', 'cheater'] as const;
+export const scriptedPolicyNames = ['reference', 'baseline', 'lazy', 'cheater', 'mixed'] as const;
 export type ScriptedPolicyName = (typeof scriptedPolicyNames)[number];
 
 export interface ScriptedPolicyOptions extends CheaterOptions {}
@@ -37,5 +38,7 @@ export function scriptedPolicy(
       return lazyPolicy(releaseDir);
     case 'cheater':
       return cheaterPolicy(releaseDir, options);
+    case 'mixed':
+      return mixedPolicy(releaseDir);
   }
 }
