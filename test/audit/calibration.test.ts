@@ -3,6 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { readReleaseCalibration } from '../../pipeline/audit/calibration.ts';
+import { UserError } from '../../pipeline/errors.ts';
 import { ANSCOMBE, ANSCOMBE_TASK, buildSmallRelease } from '../eval/support.ts';
 import { testPoolYaml } from '../sandbox/support.ts';
 import { testdir } from '../support/testdir.ts';
@@ -128,5 +130,17 @@ describe('audit with a calibration', { timeout: 300_000 }, () => {
       'scripted:reference: 1/1 solved, mean 1',
     );
     expect(page).toContain('<strong>unsolved_by_all</strong>: no run of any model reached');
+  });
+});
+
+describe('readReleaseCalibration', () => {
+  it('is null without a release or file, and names the file when it is not a calibration', async () => {
+    const splits = await testdir({ '1.0.0/calibration/calibration.json': '{"format":"other"}' });
+    expect(await readReleaseCalibration(splits, undefined)).toBeNull();
+    expect(await readReleaseCalibration(splits, '2.0.0')).toBeNull();
+    const error = await readReleaseCalibration(splits, '1.0.0').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(String(error)).toContain(join(splits, '1.0.0', 'calibration', 'calibration.json'));
+    expect(String(error)).toContain('run dare-forge calibrate again');
   });
 });
