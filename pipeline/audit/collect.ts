@@ -4,6 +4,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Context } from '../context.ts';
 import { stageOrder } from '../store/paths.ts';
 import { compareText } from '../util/order.ts';
+import { type AuditCalibration, readReleaseCalibration } from './calibration.ts';
 import { collectTasks, type TaskRow, verifiableFormats } from './tasks.ts';
 
 export interface StageFunnelRow {
@@ -63,6 +64,8 @@ export interface AuditData {
   tasks: TaskRow[];
   /** Task file formats the verifier could check when build ran (null before any build). */
   verifiable_formats: string[] | null;
+  /** The newest release's calibration (`dare-forge calibrate`), null when it has none. */
+  calibration?: AuditCalibration | null;
 }
 
 const q = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -259,6 +262,7 @@ export async function collectAudit(ctx: Context): Promise<AuditData> {
       release: release ? { version: release.version, train: release.train, eval: release.eval } : null,
       tasks,
       verifiable_formats: await verifiableFormats(ctx.paths),
+      calibration: await readReleaseCalibration(ctx.paths.splits, release?.version),
     };
   } finally {
     connection.closeSync();

@@ -5,8 +5,16 @@ import type { Context } from '../context.ts';
 import { asDatasetId } from '../ids.ts';
 import type { Check } from '../stages/verify/schema.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
+import type { CalibratedTask } from './calibration.ts';
 import type { AuditData } from './collect.ts';
 import { auditHtml } from './html.ts';
+import {
+  calibrationCells,
+  calibrationHeaders,
+  calibrationIndex,
+  difficultySection,
+  taskCalibrationSection,
+} from './site-calibration.ts';
 import { badge, flagNote, page, tableScript } from './site-style.ts';
 import { datasetStory } from './story.ts';
 import { escapeXml as e, formatNumber, histogram } from './svg.ts';
@@ -46,7 +54,11 @@ function figures(check: Check): string {
     .join('<br>');
 }
 
-function taskTable(tasks: readonly TaskRow[], root: string): string {
+function taskTable(
+  tasks: readonly TaskRow[],
+  root: string,
+  calibration: ReadonlyMap<string, CalibratedTask[]>,
+): string {
   const statuses = [...new Set(tasks.map((t) => t.status))].sort();
   const score = (t: TaskRow, key: string) => {
     const v = t.scores[key];
@@ -63,6 +75,7 @@ function taskTable(tasks: readonly TaskRow[], root: string): string {
     'split',
     'strong',
     'trivial',
+    ...(calibration.size ? calibrationHeaders : []),
   ];
   return `<p><label>status <select id="filter-status" aria-label="status"><option value="">all</option>${statuses
     .map((s) => `<option value="${e(s)}">${e(s)}</option>`)
@@ -72,7 +85,7 @@ function taskTable(tasks: readonly TaskRow[], root: string): string {
 ${tasks
   .map(
     (t) =>
-      `<tr data-status="${e(t.status)}"><td><a href="${taskHref(root, t.task)}">${e(t.task)}</a></td><td>${e(t.family)}</td><td>${e(t.format ?? '')}</td><td data-sort="${e(t.status)}">${badge(t.status)}</td><td>${e(t.variant ?? '')}</td><td>${e(t.check ?? '')}</td><td>${e(t.reason ?? '')}</td><td>${e(t.split ?? '')}</td>${score(t, 'learnable.strong')}${score(t, 'learnable.trivial')}</tr>`,
+      `<tr data-status="${e(t.status)}"><td><a href="${taskHref(root, t.task)}">${e(t.task)}</a></td><td>${e(t.family)}</td><td>${e(t.format ?? '')}</td><td data-sort="${e(t.status)}">${badge(t.status)}</td><td>${e(t.variant ?? '')}</td><td>${e(t.check ?? '')}</td><td>${e(t.reason ?? '')}</td><td>${e(t.split ?? '')}</td>${score(t, 'learnable.strong')}${score(t, 'learnable.trivial')}${calibration.size ? calibrationCells(calibration.get(t.task)) : ''}</tr>`,
   )
   .join('\n')}
 </tbody></table>`;
@@ -114,6 +127,7 @@ async function taskPage(
   task: TaskRow,
   checks: VerifyChecksConfig,
   site: string,
+  calibration: string,
 ): Promise<string> {
   const dir = join(ctx.paths.processed, task.dataset, 'tasks', task.task);
   const entry = await readObject(join(dir, 'question_entry.json'));
@@ -149,6 +163,7 @@ async function taskPage(
 ${failing}
 ${task.flags.length ? `<p>Flags: ${task.flags.map(e).join(', ')}. <span class="note">${e(flagNote)}</span></p>` : ''}
 <h2>Checks</h2>${task.checks.length ? `<table aria-label="checks"><thead><tr><th>check</th><th>status</th><th>variant</th><th>figure</th><th>threshold</th><th>detail</th></tr></thead><tbody>${checkRows}</tbody></table><p class="note">${e(flagNote)}</p>` : '<p>No verdict (not verified).</p>'}
+${calibration}
 <h2>Questions</h2><div class="side"><div><h3>v1 (instruction following)</h3><pre>${e(String(entry?.question_v1 ?? '(none)'))}</pre></div><div><h3>v2 (modelling)</h3><pre>${e(String(entry?.question_v2 ?? '(none)'))}</pre></div></div>
 <h2>Design</h2>${design ? `<table>${design}</table>` : '<p>(no all_metadata.json)</p>'}
 <h2>Data preview</h2>${previewText ? `<pre>${e(previewText)}</pre>` : `<p>(no text preview${task.format ? ` for ${e(task.format)}` : ''})</p>`}
@@ -223,8 +238,10 @@ export async function writeSite(
       ),
     );
   const datasets = [...new Set(data.tasks.map((t) => t.dataset))].sort();
+  const calibrated = calibrationIndex(data.calibration);
   const extra = `<h2>Tasks</h2><p class="note">Every task: click a name for its checks, questions, design and data. ${e(flagNote)}</p>
-${taskTable(data.tasks, '')}
+${taskTable(data.tasks, '', calibrated)}
+${difficultySection(data.calibration)}
 <h2>Task scores</h2><div class="grid">${charts.join('')}</div>
 <h2>Datasets</h2><ul>${datasets.map((d) => `<li><a href="${datasetHref('', d)}">${e(d)}</a></li>`).join('')}</ul>`;
   const index = auditHtml(data, title).replace(
@@ -234,7 +251,13 @@ ${taskTable(data.tasks, '')}
   for (const task of data.tasks)
     await writeFileAtomic(
       join(site, 'tasks', pageName(task.task)),
-      await taskPage(ctx, task, checks, join(site, 'tasks')),
+      await taskPage(
+        ctx,
+        task,
+        checks,
+        join(site, 'tasks'),
+        taskCalibrationSection(calibrated.get(task.task), data.calibration),
+      ),
     );
   for (const id of datasets)
     await writeFileAtomic(

@@ -64,12 +64,14 @@ export function stackedBars(
 /**
  * A histogram of values in [min, max] with `bins` equal bins: a count axis on the left, the value
  * axis below, each bar's count on top, and an optional dashed threshold line with its label.
+ * `range` fixes the value axis (e.g. [0, 1] for rates) instead of the values' min and max.
  */
 export function histogram(
   title: string,
   values: readonly number[],
   bins = 10,
   threshold?: { value: number; label: string },
+  range?: readonly [number, number],
 ): string {
   const width = 380;
   const height = 190;
@@ -79,8 +81,8 @@ export function histogram(
     parts.push(`<text x="0" y="${top + 14}" class="empty">no data yet</text>`);
     return svg(width, height, parts);
   }
-  const lo = Math.min(...values, threshold?.value ?? Number.POSITIVE_INFINITY);
-  const hi = Math.max(...values, threshold?.value ?? Number.NEGATIVE_INFINITY);
+  const lo = range?.[0] ?? Math.min(...values, threshold?.value ?? Number.POSITIVE_INFINITY);
+  const hi = range?.[1] ?? Math.max(...values, threshold?.value ?? Number.NEGATIVE_INFINITY);
   const span = hi - lo || 1;
   const counts = new Array<number>(bins).fill(0);
   for (const v of values) counts[Math.min(bins - 1, Math.floor(((v - lo) / span) * bins))]! += 1;

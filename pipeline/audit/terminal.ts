@@ -1,3 +1,4 @@
+import { calibrationText } from './calibration.ts';
 import type { AuditData } from './collect.ts';
 import { formatNumber } from './svg.ts';
 
@@ -59,6 +60,7 @@ export function auditText(data: AuditData): string {
         )
       : '(no tasks yet)',
     '',
+    ...(data.calibration ? [calibrationText(data.calibration, textTable), ''] : []),
     'Checks',
     data.checks.length
       ? textTable(

@@ -14,7 +14,7 @@ export function registerAudit(program: Command): void {
   program
     .command('audit')
     .description(
-      'why every dataset and task passed or was rejected: funnel, reasons, checks, scores, LLM cost, timings',
+      'why every dataset and task passed or was rejected: funnel, reasons, checks, scores, LLM cost, timings, calibration',
     )
     .argument('[dataset]', 'one dataset id (owner_slug) to show its whole story')
     .option('-c, --config <file>', 'YAML config file', DEFAULT_CONFIG)
@@ -25,7 +25,7 @@ export function registerAudit(program: Command): void {
     )
     .addHelpText(
       'after',
-      '\nReads every artifact under processed/ (DuckDB over the JSON files) and the newest release.\nExamples:\n' +
+      '\nReads every artifact under processed/ (DuckDB over the JSON files) and the newest release, with its\ncalibration (solve rate, mean score, flags) when `dare-forge calibrate` wrote one.\nExamples:\n' +
         '  $ dare-forge audit\n  $ dare-forge audit --html\n  $ dare-forge audit vega-datasets_penguins --json\n',
     )
     .action(async (dataset: string | undefined, options: AuditOptions) => {
@@ -43,11 +43,19 @@ export function registerAudit(program: Command): void {
           const id = asDatasetId(dataset.replace('/', '_'));
           await requireKnownDataset(ctx, id);
           const story = await datasetStory(ctx, id);
-          process.stdout.write(options.json ? formatJson(story) : storyText(story));
+          const { datasetCalibration } = await import('../audit/calibration-story.ts');
+          const calibration = await datasetCalibration(ctx.paths.splits, story.release?.version, id);
+          if (options.json) process.stdout.write(formatJson({ ...story, calibration: calibration.data }));
+          else process.stdout.write(`${storyText(story)}${calibration.text}`);
+          if (calibration.hint) process.stderr.write(`${calibration.hint}\n`);
           return;
         }
         const { collectAudit } = await import('../audit/collect.ts');
         const data = await collectAudit(ctx);
+        if (!data.calibration && data.release) {
+          const { calibrationHint } = await import('../audit/calibration.ts');
+          process.stderr.write(`${calibrationHint(ctx.paths.splits, data.release.version)}\n`);
+        }
         if (options.json) process.stdout.write(formatJson(data));
         else {
           const { auditText } = await import('../audit/terminal.ts');

@@ -6,7 +6,9 @@ import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { collectAudit } from '../../pipeline/audit/collect.ts';
 import { writeSite } from '../../pipeline/audit/site.ts';
+import { calibrate } from '../../pipeline/calibrate/calibration.ts';
 import { verifyChecksSection } from '../../pipeline/config/sections/verify-checks.ts';
+import { writeJsonAtomic } from '../../pipeline/store/atomic.ts';
 import { hostile, taskTree } from './task-fixture.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -55,6 +57,20 @@ describe('audit site', () => {
 
   it('from file://: filter to rejected tasks, open one, see its failing check, reason and threshold', async () => {
     const { root, ctx } = await taskTree();
+    const run = {
+      task: 'd_one_class',
+      family: 'classification',
+      repeat: 1,
+      tool_calls: 2,
+      no_data: false,
+    } as const;
+    await writeJsonAtomic(
+      join(ctx.paths.splits, '1.0.0', 'calibration', 'calibration.json'),
+      calibrate([
+        { ...run, variant: 'v1', model: 'scripted:reference', score: 1 },
+        { ...run, variant: 'v2', model: 'scripted:reference', score: 0.5 },
+      ]),
+    );
     const index = join(root, 'site', 'index.html');
     await writeSite(ctx, await collectAudit(ctx), index, 'audit test', verifyChecksSection.parse({}));
     await ctx.close();
@@ -70,6 +86,8 @@ describe('audit site', () => {
       await page.goto(`file://${index}`);
       const table = page.getByRole('table').filter({ has: page.getByRole('button', { name: 'variant' }) });
       await expect.poll(() => table.getByRole('row').count()).toBe(5);
+      // The difficulty histogram: ten solve-rate buckets, the two calibrated variants in two of them.
+      expect(await page.locator('#difficulty svg text.count').allTextContents()).toEqual(['1', '1']);
       await page.getByRole('combobox', { name: 'status' }).selectOption('rejected');
       expect(await page.locator('#shown').textContent()).toBe('1 of 4 tasks shown');
       await expect.poll(() => table.getByRole('link', { name: 'd_one_class' }).isVisible()).toBe(false);
