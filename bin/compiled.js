@@ -25,15 +25,15 @@ function sourceKey(esbuildVersion) {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** Replaces import.meta.url by the source file's own URL before esbuild bundles the module. */
+/** Replaces import.meta.url, .dirname and .filename by the source file's own before esbuild bundles it. */
 const sourceUrlPlugin = {
   name: 'source-import-meta-url',
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replace(
-        /\bimport\.meta\.url\b/g,
-        JSON.stringify(pathToFileURL(args.path).href),
-      ),
+      contents: readFileSync(args.path, 'utf8')
+        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(args.path).href))
+        .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dirname(args.path)))
+        .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(args.path)),
       loader: 'ts',
     }));
   },

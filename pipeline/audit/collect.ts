@@ -83,23 +83,28 @@ async function rows(connection: DuckDBConnection, sql: string): Promise<Record<s
 
 const familyOfKey: Record<string, string> = { classification: 'class', regression: 'reg', time_series: 'ts' };
 
+/** A `status` view over every stage's status records (empty, with the same columns, when none). */
+async function createStatusView(connection: DuckDBConnection, processed: string): Promise<void> {
+  const statusGlob = q(join(processed, '*', 'status', '*.json'));
+  await connection
+    .run(
+      `CREATE OR REPLACE TEMP VIEW status AS SELECT * FROM read_json(${statusGlob}, format = 'auto', columns = {
+      dataset: 'VARCHAR', stage: 'VARCHAR', duration_ms: 'DOUBLE',
+      outcome: 'STRUCT(status VARCHAR, reason VARCHAR, detail VARCHAR)'})`,
+    )
+    .catch(async (error: unknown) => {
+      if (!/No files found/i.test(String(error))) throw error;
+      await connection.run(
+        "CREATE OR REPLACE TEMP VIEW status AS SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS stage, NULL::DOUBLE AS duration_ms, {'status': NULL::VARCHAR, 'reason': NULL::VARCHAR, 'detail': NULL::VARCHAR} AS outcome WHERE false",
+      );
+    });
+}
+
 /** Reads every artifact under processed/ (and the newest release) into the audit's tables. */
 export async function collectAudit(ctx: Context): Promise<AuditData> {
   const connection = await (await ctx.duckdb()).connect();
   try {
-    const statusGlob = q(join(ctx.paths.processed, '*', 'status', '*.json'));
-    await connection
-      .run(
-        `CREATE OR REPLACE TEMP VIEW status AS SELECT * FROM read_json(${statusGlob}, format = 'auto', columns = {
-        dataset: 'VARCHAR', stage: 'VARCHAR', duration_ms: 'DOUBLE',
-        outcome: 'STRUCT(status VARCHAR, reason VARCHAR, detail VARCHAR)'})`,
-      )
-      .catch(async (error: unknown) => {
-        if (!/No files found/i.test(String(error))) throw error;
-        await connection.run(
-          "CREATE OR REPLACE TEMP VIEW status AS SELECT NULL::VARCHAR AS dataset, NULL::VARCHAR AS stage, NULL::DOUBLE AS duration_ms, {'status': NULL::VARCHAR, 'reason': NULL::VARCHAR, 'detail': NULL::VARCHAR} AS outcome WHERE false",
-        );
-      });
+    await createStatusView(connection, ctx.paths.processed);
     const funnelRows = await rows(
       connection,
       `SELECT stage, count(*) FILTER (outcome.status = 'ok')::INT AS ok, count(*) FILTER (outcome.status = 'rejected')::INT AS rejected,

@@ -31,7 +31,7 @@ async function compiledFiles(dir: string): Promise<string> {
 }
 
 describe('the compiled CLI (bin/compiled.js)', { timeout: 120_000 }, () => {
-  it('compiles once into .work/cli/, anew after an edit, keeping import.meta.url on the source file', async () => {
+  it('compiles once into .work/cli/, anew after an edit, keeping import.meta.url, .dirname and .filename on the source file', async () => {
     const root = await copyRepo();
     const help = await cliIn(root, ['--help']);
     expect(help).toMatch(/^Usage: dare-forge/);
@@ -43,7 +43,9 @@ describe('the compiled CLI (bin/compiled.js)', { timeout: 120_000 }, () => {
 
     // Modules find files next to their source (verifiers/, package.json), as under tsx.
     const code = await compiledFiles(join(root, '.work/cli', keys[0] as string));
-    expect(code).not.toMatch(/import\.meta\.url/);
+    expect(code).not.toMatch(/import\.meta\.(url|dirname|filename)/);
+    // pipeline/slurm/render.ts finds its sbatch templates through import.meta.dirname.
+    expect(code).toContain(JSON.stringify(join(root, 'pipeline/slurm')));
     expect(code).toContain(JSON.stringify(pathToFileURL(join(root, 'pipeline/sandbox/isolation.ts')).href));
 
     const cli = join(root, 'pipeline/cli.ts');

@@ -17,7 +17,7 @@ const MAX_LINES = 80;
  * under the limit, delete the entry.
  */
 const LONG_FUNCTION_ALLOWANCE: Record<string, number> = {
-  'audit/collect.ts collectAudit': 183,
+  'audit/collect.ts collectAudit': 172,
   'release/write.ts writeRelease': 152,
   // The arrow inside writeRelease that holds most of its body.
   'release/write.ts writeRelease/<arrow>': 93,
