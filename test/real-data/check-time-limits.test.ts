@@ -40,12 +40,16 @@ function recording(edit?: (params: Record<string, unknown>) => void) {
 }
 
 describe('check jobs get the single-run time limit once per reference run', () => {
-  it('gives the IF job (baseline + each deviation) one run limit per run, and each run its own limit', async () => {
+  it('separate plan: the IF job (baseline + each deviation) gets one run limit per run, each reference job its own', async () => {
     const dir = join(await testdir(), 'me_noise_class');
     await writeIrrelevantNoiseTask(dir);
     const { executor, requests } = recording();
     const options = taskOptions(pool());
-    await verifyTask(dir, 'me_noise_class', { ...options, run: { ...options.run, executor } });
+    await verifyTask(dir, 'me_noise_class', {
+      ...options,
+      checks: { ...options.checks, share_runs: false },
+      run: { ...options.run, executor },
+    });
     const ifJob = requests.find(isIfJob);
     if (!ifJob?.files?.['checks_params.json']) throw new Error('no IF job was sent');
     expect(ifJob.run_timeout).toBe(options.run.runTimeoutS * (checks.deviations.length + 2));
@@ -55,11 +59,52 @@ describe('check jobs get the single-run time limit once per reference run', () =
     const single = requests.filter((request) =>
       request.code.startsWith('"""DARE-bench instruction-following'),
     );
-    expect(single.length).toBeGreaterThan(0);
+    expect(single).toHaveLength(2);
     for (const request of single) expect(request.run_timeout).toBe(options.run.runTimeoutS);
   });
 
-  it('rejects timeout and names the run that ran out of time', async () => {
+  it('shared plan: the reference runs ride in the IF and MM jobs, each with the single-run budget', async () => {
+    const dir = join(await testdir(), 'me_noise_class');
+    await writeIrrelevantNoiseTask(dir);
+    const { executor, requests } = recording();
+    const options = taskOptions(pool());
+    expect(options.checks.share_runs).toBe(true);
+    await verifyTask(dir, 'me_noise_class', { ...options, run: { ...options.run, executor } });
+    // No separate reference job: the pair is run by the two check jobs, one each.
+    expect(requests.filter((r) => r.code.startsWith('"""DARE-bench instruction-following'))).toEqual([]);
+    expect(requests).toHaveLength(2);
+    const ifJob = requests.find(isIfJob);
+    if (!ifJob?.files?.['checks_params.json']) throw new Error('no IF job was sent');
+    expect(ifJob.run_timeout).toBe(options.run.runTimeoutS * (checks.deviations.length + 2));
+    const ifParams = JSON.parse(decodeFile(ifJob.files['checks_params.json']).toString('utf8'));
+    expect(ifParams).toMatchObject({ reference_run: true, run_budget_s: options.run.runTimeoutS });
+    const mmJob = requests.find((r) => !isIfJob(r));
+    if (!mmJob?.files?.['checks_params.json']) throw new Error('no MM job was sent');
+    const mmParams = JSON.parse(decodeFile(mmJob.files['checks_params.json']).toString('utf8'));
+    expect(mmParams).toMatchObject({ reference_run: true, run_budget_s: options.run.runTimeoutS });
+  });
+
+  it('separate plan: rejects timeout and names the run that ran out of time', async () => {
+    const dir = join(await testdir(), 'me_noise_class');
+    await writeIrrelevantNoiseTask(dir);
+    const { executor } = recording((params) => {
+      params.run_budget_s = 0.000001;
+    });
+    const options = taskOptions(pool());
+    const { verdict } = await verifyTask(dir, 'me_noise_class', {
+      ...options,
+      checks: { ...options.checks, share_runs: false },
+      run: { ...options.run, executor },
+    });
+    expect(verdict.status).toBe('rejected');
+    expect(verdict.reasons).toContain('timeout');
+    const timedOut = verdict.checks.find((check) => check.detail.includes('run limit'));
+    expect(timedOut?.detail).toMatch(
+      /baseline run of the reference solution: no result within the 1e-06 s run limit/,
+    );
+  });
+
+  it('shared plan: a reference run over its budget rejects timeout and names the run', async () => {
     const dir = join(await testdir(), 'me_noise_class');
     await writeIrrelevantNoiseTask(dir);
     const { executor } = recording((params) => {
@@ -73,9 +118,7 @@ describe('check jobs get the single-run time limit once per reference run', () =
     expect(verdict.status).toBe('rejected');
     expect(verdict.reasons).toContain('timeout');
     const timedOut = verdict.checks.find((check) => check.detail.includes('run limit'));
-    expect(timedOut?.detail).toMatch(
-      /baseline run of the reference solution: no result within the 1e-06 s run limit/,
-    );
+    expect(timedOut?.detail).toMatch(/reference run: no result within the 1e-06 s run limit/);
   });
 
   it('a deviation over its budget is named by the Python limit (real /usr/bin/python3)', () => {
