@@ -27,21 +27,41 @@ export interface ReleaseOutcome extends ReleaseResult {
   fresh: boolean;
 }
 
+/** A task the release leaves out (unverified, upstream not ok, or a bad corpus entry), and why. */
+type LeftOut = Pick<ExcludedTask, 'task' | 'dataset' | 'detail'> & { reason: string };
+
 /** Nothing passed verification: no release folder is written (exit 1 from the command). */
 export class NothingToRelease extends UserError {
-  constructor(message: string) {
+  /** The tasks left out, with their reasons, so the run summary can still count them. */
+  readonly left: readonly LeftOut[];
+  constructor(message: string, left: readonly LeftOut[]) {
     super(message, 1);
     this.name = 'NothingToRelease';
+    this.left = left;
   }
 }
 
-function nothingMessage(ctx: Context, version: string, options: ReleaseRunOptions, left: number): string {
+function nothingMessage(
+  ctx: Context,
+  version: string,
+  options: ReleaseRunOptions,
+  left: readonly { reason: string }[],
+): string {
   const where = options.corpus ? `corpus ${options.corpus}` : ctx.paths.processed;
   const scope = options.only ? ` among --only ${options.only.join(',')}` : '';
   const next = options.corpus
     ? 'check that the corpus holds question_list.json and databases/'
     : 'run `dare-forge verify` (or `dare-forge run`) first; `dare-forge audit` says why tasks failed';
-  return `release ${version}: nothing to release: no task in ${where}${scope} passed verification${left ? ` (${left} left out)` : ''}; ${next}`;
+  const reasons = Object.entries(countReasons(left))
+    .map(([reason, n]) => `${reason}=${n}`)
+    .join(' ');
+  return `release ${version}: nothing to release: no task in ${where}${scope} passed verification${left.length ? ` (${left.length} left out: ${reasons})` : ''}; ${next}`;
+}
+
+function countReasons(left: readonly { reason: string }[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const e of left) counts[e.reason] = (counts[e.reason] ?? 0) + 1;
+  return counts;
 }
 
 /**
@@ -61,10 +81,10 @@ export async function release(ctx: Context, options: ReleaseRunOptions = {}): Pr
   const chosen = only ? collected.tasks.filter((t) => only.has(t.dataset)) : collected.tasks;
   const excluded = only ? collected.excluded.filter((e) => only.has(e.dataset)) : collected.excluded;
   const version = options.version ?? ctx.config.release.version;
-  if (chosen.length === 0)
-    throw new NothingToRelease(
-      nothingMessage(ctx, version, options, excluded.length + collected.rejected.length),
-    );
+  if (chosen.length === 0) {
+    const left = [...excluded, ...collected.rejected.map((r) => ({ ...r, dataset: r.task }))];
+    throw new NothingToRelease(nothingMessage(ctx, version, options, left), left);
+  }
   const dir = join(ctx.paths.splits, version);
   const inputsHash = await releaseInputsHash(ctx, version, chosen, excluded);
   const existing = await existingRelease(dir);
@@ -136,7 +156,9 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
   } catch (error) {
     if (!(error instanceof NothingToRelease)) throw error;
     ctx.logger.warn(error.message);
-    return emptySummary('release');
+    const summary = releaseSummary(ctx, [], error.left, false, started);
+    ctx.progress.emit({ type: 'stage:end', summary });
+    return summary;
   }
   const counts = result.manifest.counts.tasks;
   ctx.logger.info(
@@ -144,16 +166,27 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
       `${result.fresh ? ' (fresh: its inputs did not change, left as it was)' : ''}` +
       `${result.excluded.length ? `; ${result.excluded.length} left out (see manifest.json excluded)` : ''}`,
   );
-  const rejected: Record<string, number> = {};
-  for (const e of result.excluded) rejected[e.reason] = (rejected[e.reason] ?? 0) + 1;
-  const total = result.tasks.length + result.excluded.length;
-  const summary: StageSummary = {
+  const summary = releaseSummary(ctx, result.tasks, result.excluded, result.fresh, started);
+  ctx.progress.emit({ type: 'stage:end', summary });
+  return summary;
+}
+
+/** The release's stage summary: tasks shipped, and those left out counted by reason. */
+function releaseSummary(
+  ctx: Context,
+  tasks: readonly unknown[],
+  excluded: readonly LeftOut[],
+  fresh: boolean,
+  started: number,
+): StageSummary {
+  const total = tasks.length + excluded.length;
+  return {
     ...emptySummary('release', total),
-    processed: result.fresh ? 0 : total,
-    fresh: result.fresh ? total : 0,
-    ok: result.tasks.length,
-    rejected,
-    failures: result.excluded.map((e) => ({
+    processed: fresh ? 0 : total,
+    fresh: fresh ? total : 0,
+    ok: tasks.length,
+    rejected: countReasons(excluded),
+    failures: excluded.map((e) => ({
       id: asDatasetId(e.dataset),
       status: 'rejected' as const,
       reason: e.reason,
@@ -161,6 +194,4 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
     })),
     wall_ms: Math.round(ctx.clock.now() - started),
   };
-  ctx.progress.emit({ type: 'stage:end', summary });
-  return summary;
 }
