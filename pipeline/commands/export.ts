@@ -145,8 +145,14 @@ export function registerRewardServer(program: Command): void {
           maxItemRows: Math.floor(flags.maxRows),
         },
       }).catch((error: NodeJS.ErrnoException) => {
+        const fix =
+          error.code === 'EADDRINUSE'
+            ? 'the port is taken; pick another --port (0: any free one)'
+            : error.code === 'EACCES'
+              ? 'ports below 1024 need privileges; pick a --port from 1024'
+              : 'the host is not an address of this machine; use --host 127.0.0.1 (or 0.0.0.0 for every interface)';
         throw new UserError(
-          `--host ${flags.host} --port ${flags.port}: cannot listen (${error.code ?? error.message}); pick another port.`,
+          `--host ${flags.host} --port ${flags.port}: cannot listen (${error.code ?? error.message}); ${fix}.`,
           1,
         );
       });
