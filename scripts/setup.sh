@@ -4,7 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+if [ -L node_modules ]; then
+  # A linked node_modules is shared with another checkout (a git worktree): npm ci here would
+  # empty the link's target under every other checkout's feet. Leave it to the owner.
+  if [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "setup: node_modules links to $(readlink node_modules) (shared); not reinstalling it from here. If package-lock.json changed, run npm ci in the folder that owns it" >&2
+  fi
+elif [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages from package-lock.json (npm ci; prebuilt, nothing compiles)"
   start=$SECONDS
   npm ci --no-audit --no-fund

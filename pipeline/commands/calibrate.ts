@@ -58,6 +58,10 @@ export function registerCalibrate(program: Command, setExitCode: (code: number) 
 async function runCalibrateCommand(flags: CalibrateFlags): Promise<number> {
   if (flags.models.length === 0)
     throw new UserError('--models: name at least one model, e.g. scripted:reference');
+  // Every spec is checked before the first model runs: a typo in the last one must not cost
+  // the runs of the others first.
+  const { parseModelSpec } = await import('../eval/model/create.ts');
+  for (const model of flags.models) parseModelSpec(model);
   const { loadConfig } = await import('../config/load.ts');
   const { Logger } = await import('../logger.ts');
   const { createExecutor } = await import('../sandbox/index.ts');

@@ -18,7 +18,8 @@ verl, trl and inspect put the agent's files under <out>/files/<task>/. Every sco
 same Python core (dare_score.py, needs pandas + numpy) with the paper's reward: 0 without a
 prediction, IF 1.1 on an exact match else 0.1, predictive tasks 0.1 + metric. A completion
 carries its prediction as its last \`\`\`csv block (or is the CSV itself).
-The output is byte-identical for the same release and replaced as a whole.
+The output is byte-identical for the same release and replaces --out as a whole, so --out must be
+a new or empty folder or an earlier export (never one holding the release, a file or other files).
 
 Examples:
   $ dare-forge export --release splits/1.0.0/train --format harbor
@@ -145,8 +146,14 @@ export function registerRewardServer(program: Command): void {
           maxItemRows: Math.floor(flags.maxRows),
         },
       }).catch((error: NodeJS.ErrnoException) => {
+        const fix =
+          error.code === 'EADDRINUSE'
+            ? 'the port is taken; pick another --port (0: any free one)'
+            : error.code === 'EACCES'
+              ? 'ports below 1024 need privileges; pick a --port from 1024'
+              : 'the host is not an address of this machine; use --host 127.0.0.1 (or 0.0.0.0 for every interface)';
         throw new UserError(
-          `--host ${flags.host} --port ${flags.port}: cannot listen (${error.code ?? error.message}); pick another port.`,
+          `--host ${flags.host} --port ${flags.port}: cannot listen (${error.code ?? error.message}); ${fix}.`,
           1,
         );
       });

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Context } from '../context.ts';
 import { UserError } from '../errors.ts';
@@ -43,6 +43,27 @@ async function requireSplit(release: string): Promise<void> {
 }
 
 /**
+ * `--out` is replaced as a whole, so only a new or empty folder or an earlier export may be
+ * given: never a folder holding the release (`--out splits/1.0.0`), the working directory
+ * (`--out .`) or a file.
+ */
+async function requireReplaceable(out: string, release: string, format: ExportFormat): Promise<void> {
+  const fix = `export replaces --out as a whole; pick a new or empty folder (the default is ${defaultOut(release, format)})`;
+  if (!relative(out, release).startsWith('..'))
+    throw new UserError(`--out ${out}: holds the release split ${release}; ${fix}.`);
+  const found = await stat(out).catch(() => null);
+  if (!found) return;
+  if (!found.isDirectory()) throw new UserError(`--out ${out}: is a file, not a folder; ${fix}.`);
+  const entries = await readdir(out);
+  if (entries.length === 0) return;
+  const summary = await readFile(join(out, 'export.json'), 'utf8').catch(() => '');
+  if (/"format": "dare-forge\.export\//.test(summary)) return;
+  throw new UserError(
+    `--out ${out}: holds ${entries.length} entries and no export.json of an earlier export; ${fix}.`,
+  );
+}
+
+/**
  * Writes one split of a release in a training stack's format. The output is replaced
  * atomically and is byte-identical for the same release: no timestamps, sorted tasks. Ground
  * truth goes only where the format keeps it from the agent (Harbor tests/, verl reward_model,
@@ -58,6 +79,7 @@ export async function run(ctx: Context, options: ExportOptions): Promise<ExportR
       `--out ${out}: inside the release split ${release}; the DARE layout stays untouched, pick a folder beside it (the default is ${defaultOut(release, options.format)}).`,
     );
   }
+  await requireReplaceable(out, release, options.format);
   const limits = readLimitsFrom(ctx.config.corpus.limits);
   const source = await readExportSource(release, limits);
   if (source.variants.length === 0) {

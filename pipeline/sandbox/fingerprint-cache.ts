@@ -1,5 +1,5 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { availableParallelism, release } from 'node:os';
+import { availableParallelism, cpus, release } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -34,7 +34,7 @@ async function stampsOf(files: readonly string[]): Promise<Record<string, string
 
 /**
  * The environment fingerprint of a local executor, reused from `file` while nothing it stands
- * for moved: the same settings (`settings`, the kernel, the CPU count, fingerprint.py) and the
+ * for moved: the same settings (`settings`, the kernel, the CPU model and count, fingerprint.py) and the
  * same size and mtime of the interpreter, each library's files and folder, the BLAS library and
  * the site folders (a package upgrade or install changes them). Otherwise the fingerprint runs
  * in the executor (starting it) and the cache is rewritten. `cached` says which happened.
@@ -48,6 +48,9 @@ export async function cachedFingerprint(
     settings,
     kernel: release(),
     cpus: availableParallelism(),
+    // The CPU model decides the BLAS kernel (threadpoolctl's architecture): a processed/ folder
+    // shared by Slurm nodes of another CPU must not reuse this machine's fingerprint.
+    cpu: cpus()[0]?.model ?? 'unknown',
     script: await sha256File(fileURLToPath(FINGERPRINT_SCRIPT)),
   });
   try {

@@ -57,4 +57,41 @@ describe('set-up (scripts/setup.sh and the lock file)', () => {
     expect(lines[0]).toMatch(/^-o DPkg::Lock::Timeout=300 update/);
     expect(lines[1]).toMatch(/^-o DPkg::Lock::Timeout=300 install .*bubblewrap chromium$/);
   });
+
+  it('never runs npm ci through a linked node_modules (it would empty the shared target)', async () => {
+    // A worktree whose node_modules links to another checkout's, with a lock file newer than
+    // the installed one: the script must leave the target alone and say why.
+    const root = await testdir({
+      'package-lock.json': '{}\n',
+      'shared/keep.txt': 'x',
+      'shared/.package-lock.json': '{}\n',
+    });
+    const past = new Date(Date.now() - 60_000);
+    await utimes(join(root, 'shared/.package-lock.json'), past, past);
+    await symlink(join(root, 'shared'), join(root, 'node_modules'));
+    await mkdir(join(root, 'scripts'));
+    await copyFile(join(repo, 'scripts/setup.sh'), join(root, 'scripts/setup.sh'));
+    const bin = join(root, 'bin');
+    await mkdir(bin);
+    const calls = join(root, 'npm-calls.txt');
+    await writeFile(
+      join(bin, 'npm'),
+      `#!/bin/bash\necho "$*" >> ${JSON.stringify(calls)}\nrm -rf node_modules/*\n`,
+    );
+    await chmod(join(bin, 'npm'), 0o755);
+    // Not root: a missing Debian package ends in a message, never in a real apt-get.
+    await writeFile(join(bin, 'id'), '#!/bin/bash\necho 1000\n');
+    await chmod(join(bin, 'id'), 0o755);
+    const out = execFileSync(
+      '/bin/bash',
+      ['-c', `${JSON.stringify(join(root, 'scripts/setup.sh'))} 2>&1 || true`],
+      {
+        encoding: 'utf8',
+        env: { PATH: `${bin}:/usr/bin:/bin` },
+      },
+    );
+    expect(out).toMatch(/node_modules links to .*shared.*not reinstalling/);
+    expect(await readFile(join(root, 'shared/keep.txt'), 'utf8')).toBe('x');
+    await expect(readFile(calls, 'utf8')).rejects.toThrow(/ENOENT/);
+  });
 });

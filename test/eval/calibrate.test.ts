@@ -10,6 +10,20 @@ import { ANSCOMBE_TASK, buildSmallRelease } from './support.ts';
 const run = promisify(execFile);
 
 describe('dare-forge calibrate', { timeout: 240_000 }, () => {
+  it('checks every --models spec before running any model', async () => {
+    const root = await testdir();
+    const failed = await run(process.execPath, [
+      'bin/dare-forge.js',
+      'calibrate',
+      '--release',
+      join(root, 'no-release-here'),
+      '--models',
+      'scripted:reference,anthropc:claude-sonnet-4',
+    ]).catch((error: { code: number; stderr: string }) => error);
+    expect('code' in failed && failed.code).toBe(2);
+    expect(failed.stderr).toMatch(/^dare-forge: --model "anthropc:claude-sonnet-4": expected <provider>:<model>/);
+  });
+
   it('runs each model with and without data, writes calibration.json beside the release, and reuses the runs', async () => {
     const root = await testdir();
     const release = await buildSmallRelease(root);

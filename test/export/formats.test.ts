@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -196,5 +196,20 @@ describe('export --format verl | trl | inspect', { timeout: 120_000 }, () => {
     await expect(
       run(built.ctx, { release: built.split, format: 'trl', out: join(built.split, 'x') }),
     ).rejects.toThrow(/inside the release split/);
+  });
+
+  it('refuses to replace a folder that is not an earlier export: the release, cwd-like folders, files', async () => {
+    const other = join(built.split, '..', 'not-an-export');
+    await mkdir(other, { recursive: true });
+    await writeFile(join(other, 'keep.txt'), 'mine');
+    const attempt = (out: string) => run(built.ctx, { release: built.split, format: 'trl', out });
+    await expect(attempt(other)).rejects.toThrow(/holds 1 entries and no export\.json.*new or empty folder/);
+    await expect(attempt(join(other, 'keep.txt'))).rejects.toThrow(/is a file, not a folder/);
+    await expect(attempt(join(built.split, '..'))).rejects.toThrow(/holds the release split/);
+    expect(await readFile(join(other, 'keep.txt'), 'utf8')).toBe('mine');
+    await expect(readdir(built.split)).resolves.toContain('question_list.json');
+    // An earlier export is replaced, as the help says.
+    const earlier = outs.trl as string;
+    await expect(attempt(earlier)).resolves.toMatchObject({ out: earlier });
   });
 });

@@ -168,6 +168,37 @@ describe('reward-server (OpenRLHF remote reward)', { timeout: 120_000 }, () => {
     expect(reply).toMatch(/^HTTP\/1\.1 408/);
   });
 
+  it('says on one line why it cannot listen: a taken port, a host not of this machine', async () => {
+    const cli = (args: string[]) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn('node', [
+          join(process.cwd(), 'bin/dare-forge.js'),
+          'reward-server',
+          '--release',
+          built.split,
+          ...args,
+        ]);
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        child.once('exit', (code) => resolve({ code, stderr }));
+      });
+    const taken = new URL(server.url).port;
+    const busy = await cli(['--port', taken]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(
+      /^dare-forge: --host 127\.0\.0\.1 --port \d+: cannot listen \(EADDRINUSE\); the port is taken; pick another --port/,
+    );
+    expect(busy.stderr.trim().split('\n')).toHaveLength(1);
+    // 192.0.2.1 is TEST-NET-1: never an address of the test machine.
+    const foreign = await cli(['--host', '192.0.2.1', '--port', '0']);
+    expect(foreign.code).toBe(1);
+    expect(foreign.stderr).toMatch(
+      /cannot listen \(EADDRNOTAVAIL\); the host is not an address of this machine; use --host 127\.0\.0\.1/,
+    );
+  });
+
   it('runs from the CLI on loopback and stops on SIGTERM', async () => {
     const child = spawn(
       'node',

@@ -1,4 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedFingerprint } from '../../pipeline/sandbox/fingerprint-cache.ts';
@@ -39,5 +40,20 @@ describe('a verify rerun with nothing to do starts no Python', { timeout: 120_00
     const moved = await cachedFingerprint(other, file, { ...settings, blas_threads: 7 });
     await other.close();
     expect([moved.cached, other.started]).toEqual([false, true]);
+
+    // Another CPU model (a Slurm node sharing processed/) measures anew: its BLAS kernel differs.
+    const saved = JSON.parse(await readFile(file, 'utf8')) as { context: string };
+    expect(JSON.parse(saved.context)).toMatchObject({ cpu: cpus()[0]?.model ?? 'unknown' });
+    await writeFile(
+      file,
+      JSON.stringify({
+        ...saved,
+        context: JSON.stringify({ ...JSON.parse(saved.context), cpu: 'Other CPU' }),
+      }),
+    );
+    const node = new LazyExecutor('local', () => createExecutor(verify));
+    const elsewhere = await cachedFingerprint(node, file, { ...settings, blas_threads: 7 });
+    await node.close();
+    expect([elsewhere.cached, node.started]).toEqual([false, true]);
   });
 });
