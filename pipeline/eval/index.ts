@@ -4,6 +4,7 @@ import type { Executor } from '../sandbox/contract.ts';
 import type { Variant } from '../score/report.ts';
 import { scoreTask } from '../score/task.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
+import { hashValue } from '../util/hash.ts';
 import type { CorpusReadLimits } from '../util/inside.ts';
 import { runAgentLoop } from './loop.ts';
 import type { EvalModel } from './model/cached.ts';
@@ -112,6 +113,7 @@ async function runOne(
             : 'no_prediction';
     const record: RunRecord = {
       format: 'dare-forge.eval-run/1',
+      settings_sha256: runSettingsHash(run, options),
       task: run.task,
       family: run.entry.family,
       variant: run.variant,
@@ -138,6 +140,18 @@ async function runOne(
   }
 }
 
+/** What a run's outcome depends on besides the model (see RunRecord.settings_sha256). */
+export function runSettingsHash(run: PlannedRun, options: EvalOptions): string {
+  return hashValue({
+    question: run.entry.questions[run.variant],
+    files: options.noData ? [] : run.entry.neededFiles[run.variant],
+    turns: options.turns,
+    tool_timeout_s: options.toolTimeoutS,
+    memory_limit_mb: options.memoryLimitMb,
+    max_file_bytes: options.maxFileBytes,
+  });
+}
+
 /**
  * Runs every planned run not already recorded, `concurrency` at a time; a run whose record
  * exists is skipped, so a killed eval resumes (and its model calls replay from the cache).
@@ -151,7 +165,12 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const pending: PlannedRun[] = [];
   for (const run of options.runs) {
     const existing = await readRunRecord(runsDir, run);
-    if (existing && existing.model === options.model.spec && existing.no_data === options.noData) {
+    if (
+      existing &&
+      existing.model === options.model.spec &&
+      existing.no_data === options.noData &&
+      existing.settings_sha256 === runSettingsHash(run, options)
+    ) {
       records.set(runName(run), existing);
     } else pending.push(run);
   }

@@ -31,6 +31,11 @@ export const runRecordSchema = z.strictObject({
   status: z.enum(runStatuses),
   blocked_attempts: z.array(blockedAttemptSchema),
   no_data: z.boolean(),
+  /**
+   * sha256 of what the run depended on besides the model: the question, the files given, the
+   * turn and tool limits. A record whose settings differ is stale and runs again.
+   */
+  settings_sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
 export type RunRecord = z.infer<typeof runRecordSchema>;

@@ -89,6 +89,31 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
     expect(result.summary.statuses.turn_limit).toBe(1);
   });
 
+  it('reuses a recorded run only under the same settings: another --turns runs it again', async () => {
+    const policy = () => ({ kind: 'tool_call' as const, call: call("print('again')") });
+    const first = await evalWith({ release: releaseDir, executor, policy, protocol: 'chat', turns: 2 });
+    expect(first.result).toMatchObject({ done: 1, skipped: 0 });
+    const same = await evalWith({
+      release: releaseDir,
+      executor,
+      policy,
+      protocol: 'chat',
+      turns: 2,
+      outDir: first.outDir,
+    });
+    expect(same.result).toMatchObject({ done: 0, skipped: 1 });
+    const more = await evalWith({
+      release: releaseDir,
+      executor,
+      policy,
+      protocol: 'chat',
+      turns: 3,
+      outDir: first.outDir,
+    });
+    expect(more.result).toMatchObject({ done: 1, skipped: 0 });
+    expect(await runRecord(first.outDir, `${ANSCOMBE_TASK}.v1.r1`)).toMatchObject({ turns: 3 });
+  });
+
   it('returns a timeout result for code past --tool-timeout, without the execution time, and goes on', async () => {
     const expected = await referencePrediction();
     const policy = scriptedSteps([
