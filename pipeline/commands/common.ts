@@ -9,7 +9,6 @@ import type { StageSummary } from '../progress.ts';
 import { parseShard, type Shard } from '../shard.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
 import { stageOrder } from '../store/paths.ts';
-import { listDatasetDirs } from '../store/status.ts';
 import { didYouMean } from '../util/suggest.ts';
 
 export const DEFAULT_CONFIG = 'configs/default.yaml';

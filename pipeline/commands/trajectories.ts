@@ -1,7 +1,8 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.ts';
-import { type SelectionStats, type Strategy, strategies } from '../trajectories/select.ts';
+import type { SelectionStats } from '../trajectories/select.ts';
+import { type Strategy, strategies } from '../trajectories/strategies.ts';
 
 interface TrajectoryFlags {
   release: string;

@@ -1,9 +1,9 @@
 import { isSolved } from '../calibrate/thresholds.ts';
 import { columnFor, type Family, type Variant } from '../score/report.ts';
 
-/** The four selection strategies of the paper's SFT ablation (definitions in the README). */
-export const strategies = ['FV', 'AV', 'BV', 'DV'] as const;
-export type Strategy = (typeof strategies)[number];
+import { type Strategy, strategies } from './strategies.ts';
+
+export { type Strategy, strategies } from './strategies.ts';
 
 /** One sampled trace: a run of the eval harness (sample = its repeat index). */
 export interface Trace {

@@ -30,6 +30,22 @@ async function compiledFiles(dir: string): Promise<string> {
   return (await Promise.all(names.map((n) => readFile(join(dir, n), 'utf8')))).join('\n');
 }
 
+/** The packages a module loads at start-up: its static imports, followed through the chunks. */
+async function staticPackages(dir: string, file = 'cli.js', seen = new Set<string>()): Promise<Set<string>> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  const code = await readFile(join(dir, file), 'utf8');
+  for (const [, spec] of code.matchAll(/^import\s[^;]*?["']([^"']+)["'];?$/gm)) {
+    if (!spec) continue;
+    if (spec.startsWith('./') || spec.startsWith('../')) {
+      const next = join(file, '..', spec);
+      for (const p of await staticPackages(dir, next, seen)) packages.add(p);
+    } else packages.add(spec);
+  }
+  return packages;
+}
+
 describe('the compiled CLI (bin/compiled.js)', { timeout: 120_000 }, () => {
   it('compiles once into .work/cli/, anew after an edit, keeping import.meta.url, .dirname and .filename on the source file', async () => {
     const root = await copyRepo();
@@ -47,6 +63,11 @@ describe('the compiled CLI (bin/compiled.js)', { timeout: 120_000 }, () => {
     // pipeline/slurm/render.ts finds its sbatch templates through import.meta.dirname.
     expect(code).toContain(JSON.stringify(join(root, 'pipeline/slurm')));
     expect(code).toContain(JSON.stringify(pathToFileURL(join(root, 'pipeline/sandbox/isolation.ts')).href));
+
+    // Start-up loads commander and node built-ins only: zod, DuckDB, the SDKs and listr2 wait
+    // for the command that needs them (that is what keeps --help fast).
+    const startup = [...(await staticPackages(join(root, '.work/cli', keys[0] as string)))];
+    expect(startup.filter((p) => !p.startsWith('node:') && p !== 'commander')).toEqual([]);
 
     const cli = join(root, 'pipeline/cli.ts');
     await writeFile(cli, (await readFile(cli, 'utf8')).replace('Build verifiable', 'Build checkable'));
