@@ -14,8 +14,7 @@ user, mount and IPC namespaces (jail.py), mounts a quota-limited /tmp holding th
 under RLIMIT_AS / RLIMIT_NPROC / RLIMIT_FSIZE. Afterwards the same process reads back
 `fetch_files` (what the job's own code left: as untrusted as its stdout) and exits; the
 tmpfs vanishes with its namespace. A job killed at its time limit returns no files.
-Network and the read-only system view come from the bubblewrap sandbox the worker runs in
-(pipeline/sandbox/isolation.ts).
+Network and the read-only system view come from bubblewrap (pipeline/sandbox/isolation.ts).
 """
 
 import argparse
@@ -35,13 +34,12 @@ import watch
 
 MEGABYTE = 1024 * 1024
 MAX_EVENT_BYTES = 32 * 1024
-# What the reference solution needs; importing it here is what makes the pool warm.
+# What the reference solution and the MM checks need; importing it here makes the pool warm.
 PRELOAD = (
     "sqlite3",
     "numpy",
     "pandas",
     "sklearn.compose",
-    # The MM checks' HistGradientBoosting: ~0.1 s of imports per check job otherwise.
     "sklearn.ensemble",
     "sklearn.impute",
     "sklearn.linear_model",
