@@ -89,7 +89,9 @@ describe('runStage when one dataset throws a UserError', () => {
     };
     const ids = ['own_a', 'own_b', 'own_c'].map(asDatasetId);
     await expect(runStage(ctx, stage, ids)).rejects.toThrow('no Python: install it');
-    expect(events).toEqual(['start own_a', 'start own_b', 'stopped own_b']);
+    // own_a and own_b start together (their order depends on file reads); own_c never starts.
+    expect(events.slice(0, 2).sort()).toEqual(['start own_a', 'start own_b']);
+    expect(events.slice(2)).toEqual(['stopped own_b']);
     expect(ctx.signal.aborted).toBe(false);
   });
 });
