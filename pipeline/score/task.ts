@@ -75,7 +75,7 @@ export function scoreAgainstTruth(
 ): TaskScore {
   const { family, variant } = input;
   const metric = metricFor(family, variant);
-  const base = {
+  const base: ScoreBase = {
     task: input.task,
     family,
     variant,
@@ -97,45 +97,56 @@ export function scoreAgainstTruth(
       targets: [],
     };
   }
-  const scored = (
-    targets: TargetScore[],
-    failure: Failure | null,
-    warnings: readonly AlignmentWarning[] = [],
-  ): TaskScore => {
-    const score = mean(targets.map((t) => t.score));
-    const failedTarget = targets.find((t) => t.reason !== null);
-    const firstFailure: Failure | null =
-      failure ??
-      (failedTarget?.reason
-        ? { reason: failedTarget.reason, detail: `${failedTarget.target}: ${failedTarget.detail}` }
-        : null);
-    return {
-      ...base,
-      status: 'scored',
-      score,
-      reward: input.rlReward ? rewardFor(metric, predictionExists, score) : null,
-      prediction_exists: predictionExists,
-      reason: firstFailure?.reason ?? null,
-      detail: firstFailure?.detail ?? null,
-      warnings: warnings.map(({ code, detail }) => ({ code, detail })),
-      targets,
-    };
+  const { targets, failure, warnings } = scoreTargets(truth, prediction, metric, input.predictionLabel);
+  const score = mean(targets.map((t) => t.score));
+  const failedTarget = targets.find((t) => t.reason !== null);
+  const firstFailure: Failure | null =
+    failure ??
+    (failedTarget?.reason
+      ? { reason: failedTarget.reason, detail: `${failedTarget.target}: ${failedTarget.detail}` }
+      : null);
+  return {
+    ...base,
+    status: 'scored',
+    score,
+    reward: input.rlReward ? rewardFor(metric, predictionExists, score) : null,
+    prediction_exists: predictionExists,
+    reason: firstFailure?.reason ?? null,
+    detail: firstFailure?.detail ?? null,
+    warnings: warnings.map(({ code, detail }) => ({ code, detail })),
+    targets,
   };
-  const allZero = ({ reason, detail }: Failure) =>
-    scored(
-      truth.targets.map((target) => ({ target, score: 0, raw: null, reason, detail })),
-      { reason, detail },
-    );
+}
 
+type ScoreBase = Pick<TaskScore, 'task' | 'family' | 'variant' | 'column' | 'metric' | 'prediction'>;
+
+interface TargetsScored {
+  targets: TargetScore[];
+  /** Why the prediction as a whole scored 0 (unread, unparsed, rows not aligned), else null. */
+  failure: Failure | null;
+  warnings: readonly AlignmentWarning[];
+}
+
+/** Each target's score; a prediction that cannot be read, parsed or aligned scores 0 on all. */
+function scoreTargets(
+  truth: Truth & { ok: true },
+  prediction: PredictionRead,
+  metric: Metric,
+  predictionLabel: string,
+): TargetsScored {
+  const allZero = ({ reason, detail }: Failure): TargetsScored => ({
+    targets: truth.targets.map((target) => ({ target, score: 0, raw: null, reason, detail })),
+    failure: { reason, detail },
+    warnings: [],
+  });
   if (!prediction.exists)
-    return allZero({ reason: 'missing_prediction', detail: `no file at ${input.predictionLabel}` });
+    return allZero({ reason: 'missing_prediction', detail: `no file at ${predictionLabel}` });
   if ('failure' in prediction) return allZero(prediction.failure);
   const parsed = parseFrame(prediction.text);
   if (!parsed.ok) return allZero(parsed);
   const frame = parsed.frame;
   const alignment = alignRows(truth.frame, frame, truth.idColumns);
   if (!alignment.ok) return allZero(alignment);
-
   const targets = truth.targets.map((target): TargetScore => {
     const truthColumn = truth.frame.byName.get(target);
     const predictionColumn = frame.byName.get(target);
@@ -150,5 +161,5 @@ export function scoreAgainstTruth(
     }
     return { target, ...scoreTarget(metric, truthColumn, predictionColumn, alignment.pairs) };
   });
-  return scored(targets, null, alignment.warnings);
+  return { targets, failure: null, warnings: alignment.warnings };
 }

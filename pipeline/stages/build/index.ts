@@ -140,16 +140,7 @@ async function buildInputs(ctx: Context, id: DatasetId): Promise<object> {
 async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefined): Promise<StageResult> {
   const inputs = await readBuildInputs(ctx, id);
   const duckdb = await ctx.duckdb();
-  const { mainTablePath } = inputs;
-  const compressed = (await stat(mainTablePath)).size;
-  const cap = inflatedCap(compressed, ctx.config.profile);
-  await checkInflatedSize(mainTablePath, inputs.draft.main_table, cap, inflatedSetting);
-  const reader = mainTableReader(mainTablePath, dialectOf(inputs.profile, inputs.draft.main_table));
-  const main = await openMainTable(duckdb, reader, inputs.mainTablePath, {
-    maxTableRows: ctx.config.build.max_table_rows,
-  });
-  checkProfiledColumns(main.columns, inputs.profile, inputs.draft.main_table);
-  const tables = mainTableRows(duckdb, main, ctx.config.build, ctx.config.corpus.seed, id);
+  const tables = await openTables(ctx, id, inputs);
   const base: Omit<ComposeInput, 'task' | 'table'> = {
     datasetId: id,
     corpusSeed: ctx.config.corpus.seed,
@@ -162,23 +153,10 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
   for (const { key, suffix, job } of familyJobs(inputs.draft)) {
     const task = taskId(id, suffix);
     const dir = ctx.paths.taskDir(id, task);
-    if (typeof job !== 'function') {
-      records.push({ family: key, task, status: 'declined', reason: job.reason, detail: job.detail });
-      await rm(dir, { recursive: true, force: true });
-      continue;
-    }
-    let composed: Composed;
-    try {
-      composed = await job({ ...base, task }, tables);
-    } catch (error) {
-      if (!(error instanceof Rejection)) throw error;
-      records.push({
-        family: key,
-        task,
-        status: 'rejected',
-        reason: error.reason,
-        detail: errorMessage(error),
-      });
+    const composed = typeof job === 'function' ? await composeOrReject(job, { ...base, task }, tables) : job;
+    if ('reason' in composed) {
+      const status = typeof job === 'function' ? 'rejected' : 'declined';
+      records.push({ family: key, task, status, reason: composed.reason, detail: composed.detail });
       await rm(dir, { recursive: true, force: true });
       continue;
     }
@@ -204,6 +182,44 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
   const summaryPath = ctx.paths.artifact(id, 'build.json');
   const verifiable = await verifiableFormatsFor(ctx, ctx.config.verify.python);
   await writeJsonAtomic(summaryPath, { dataset: id, verifiable_formats: verifiable, tasks: records });
+  return { outcome: buildOutcome(records), artifacts: [...artifacts, summaryPath] };
+}
+
+/** The main table, checked against its inflated-size cap and its profiled columns. */
+async function openTables(
+  ctx: Context,
+  id: DatasetId,
+  inputs: Awaited<ReturnType<typeof readBuildInputs>>,
+): Promise<MainTableRows> {
+  const duckdb = await ctx.duckdb();
+  const { mainTablePath } = inputs;
+  const compressed = (await stat(mainTablePath)).size;
+  const cap = inflatedCap(compressed, ctx.config.profile);
+  await checkInflatedSize(mainTablePath, inputs.draft.main_table, cap, inflatedSetting);
+  const reader = mainTableReader(mainTablePath, dialectOf(inputs.profile, inputs.draft.main_table));
+  const main = await openMainTable(duckdb, reader, inputs.mainTablePath, {
+    maxTableRows: ctx.config.build.max_table_rows,
+  });
+  checkProfiledColumns(main.columns, inputs.profile, inputs.draft.main_table);
+  return mainTableRows(duckdb, main, ctx.config.build, ctx.config.corpus.seed, id);
+}
+
+/** A family's composed task, or the Rejection that stopped it (anything else is a bug). */
+async function composeOrReject(
+  job: Job,
+  input: Omit<ComposeInput, 'table'>,
+  tables: MainTableRows,
+): Promise<Composed | Declined> {
+  try {
+    return await job(input, tables);
+  } catch (error) {
+    if (!(error instanceof Rejection)) throw error;
+    return { reason: error.reason, detail: errorMessage(error) };
+  }
+}
+
+/** ok with the tasks built (and rewrites kept as template text); no task at all rejects the dataset. */
+function buildOutcome(records: readonly FamilyRecord[]) {
   const built = records.filter((r) => r.status === 'built');
   if (built.length === 0) {
     const why = records.map((r) => (r.status === 'built' ? '' : `${r.family}: ${r.reason}`)).join('; ');
@@ -217,10 +233,7 @@ async function buildDataset(ctx: Context, id: DatasetId, llm: LlmClient | undefi
       : [],
   );
   const rewriteNote = rejectedRewrites.length ? `; template text kept: ${rejectedRewrites.join(', ')}` : '';
-  return {
-    outcome: ok(`${built.length} task(s): ${built.map((r) => r.task).join(', ')}${rewriteNote}`),
-    artifacts: [...artifacts, summaryPath],
-  };
+  return ok(`${built.length} task(s): ${built.map((r) => r.task).join(', ')}${rewriteNote}`);
 }
 
 export interface BuildRunOptions extends RunOptions {

@@ -87,6 +87,8 @@ function sampleInHeap(
   );
 }
 
+type Streams = (purpose: string) => Random;
+
 /** `table` is the whole table, or a SampledTable already cut to the seeded sample. */
 export function buildTabular(
   table: Table | SampledTable,
@@ -96,7 +98,7 @@ export function buildTabular(
   datasetId: string,
 ): TabularBuild {
   const family = tabularFamily(decision);
-  const random = (purpose: string) => Random.for(corpusSeed, datasetId, `build:${family}:${purpose}`);
+  const random: Streams = (purpose) => Random.for(corpusSeed, datasetId, `build:${family}:${purpose}`);
   const targetIdx = decision.target.map((t) => columnIndex(table, t));
   const rows =
     'sampled' in table ? table.rows : sampleInHeap(table, targetIdx, config, corpusSeed, datasetId, family);
@@ -106,12 +108,10 @@ export function buildTabular(
       `${rows.length} rows with a known target; build.min_rows is ${config.min_rows}`,
     );
   }
-  const menu = random('menu');
-  const trainTestRatio = menu.pick(config.train_test_ratio);
-  const trainCount = Math.min(rows.length - 1, Math.max(1, Math.round(rows.length * trainTestRatio)));
+  const menu = menuChoices(random('menu'), decision, config);
+  const trainCount = Math.min(rows.length - 1, Math.max(1, Math.round(rows.length * menu.trainTestRatio)));
   const trainRows = rows.slice(0, trainCount);
   const valRows = rows.slice(trainCount);
-
   assertScorable(
     'v1 and v2',
     decision.problem_type === 'regression' ? 'r2' : 'macro_f1',
@@ -119,6 +119,48 @@ export function buildTabular(
     valRows.map((row) => targetIdx.map((i) => row[i] ?? null)),
     0,
   );
+  const orderedRanges = random('ranges').shuffle(expectedRanges(table, decision, trainRows, config));
+  const features = selectFeatures(orderedRanges, decision, config, random('features'));
+  const plan: TabularPlan = {
+    problemType: decision.problem_type,
+    targets: [...decision.target],
+    targetCandidates: [...decision.target_candidates],
+    relatedFeatures: [...decision.related_features],
+    ranges: new Map(orderedRanges),
+    ...features,
+    ...menu,
+  };
+  const training = noisyTrainingRows(table, decision, trainRows, orderedRanges, config, random);
+  return {
+    plan,
+    files: tabularFiles(table, decision, plan, { trainRows, valRows, ...training }, config, random),
+    counts: {
+      train: trainRows.length,
+      val: valRows.length,
+      noise: training.noiseCount,
+      blanked: training.blankedCount,
+    },
+  };
+}
+
+/** The menu picks, drawn in one fixed order from their own stream. */
+function menuChoices(menu: Random, decision: TabularDecision, config: BuildConfig) {
+  const trainTestRatio = menu.pick(config.train_test_ratio);
+  const format = menu.weighted(formatWeights(config));
+  const imputer = menu.pick(config.imputers);
+  const model = menu.pick(
+    decision.problem_type === 'classification' ? config.classification_models : config.regression_models,
+  );
+  return { trainTestRatio, format, imputer, model, randomState: menu.int(0, config.random_state_max) };
+}
+
+/** Each buildable feature's expected range over the training rows; a task needs at least one. */
+function expectedRanges(
+  table: Table,
+  decision: TabularDecision,
+  trainRows: readonly Cell[][],
+  config: BuildConfig,
+): [string, ExpectedRange][] {
   const rangeEntries: [string, ExpectedRange][] = [];
   for (const name of buildableFeatures(decision)) {
     const index = columnIndex(table, name);
@@ -138,10 +180,17 @@ export function buildTabular(
       'no candidate feature has a usable expected range (numbers or few categories)',
     );
   }
-  const orderedRanges = random('ranges').shuffle(rangeEntries);
-  const ranges = new Map(orderedRanges);
+  return rangeEntries;
+}
+
+/** The seeded share of the ranged features the question names, and their types. */
+function selectFeatures(
+  orderedRanges: readonly [string, ExpectedRange][],
+  decision: TabularDecision,
+  config: BuildConfig,
+  pick: Random,
+) {
   const rangedNames = orderedRanges.map(([name]) => name);
-  const pick = random('features');
   const share =
     config.selected_fraction.min +
     pick.float() * (config.selected_fraction.max - config.selected_fraction.min);
@@ -149,30 +198,29 @@ export function buildTabular(
   const typeOf = (name: string): FeatureType => decision.column_type_inference[name] ?? 'categorical';
   const columnTypes = new Map(Object.entries(decision.column_type_inference));
   for (const name of selected) columnTypes.set(name, typeOf(name));
-
-  const plan: TabularPlan = {
-    problemType: decision.problem_type,
-    targets: [...decision.target],
-    targetCandidates: [...decision.target_candidates],
-    relatedFeatures: [...decision.related_features],
-    ranges,
+  return {
     selected,
     numerical: selected.filter((n) => typeOf(n) === 'numerical'),
     categorical: selected.filter((n) => typeOf(n) === 'categorical'),
     columnTypes,
-    trainTestRatio,
-    format: menu.weighted(formatWeights(config)),
-    imputer: menu.pick(config.imputers),
-    model: menu.pick(
-      decision.problem_type === 'classification' ? config.classification_models : config.regression_models,
-    ),
-    randomState: menu.int(0, config.random_state_max),
   };
+}
 
-  // IF columns: targets first, then the ranged features in the stated order.
-  const ifNames = [...decision.target, ...rangedNames];
-  const ifIdx = ifNames.map((n) => columnIndex(table, n));
-  const ifColumns = ifIdx.map((i) => table.columns[i] as Column);
+/**
+ * The instruction-following training rows: targets first, then the ranged features in the
+ * stated order; some ranged cells blanked, then noise rows (out of range) mixed in.
+ */
+function noisyTrainingRows(
+  table: Table,
+  decision: TabularDecision,
+  trainRows: readonly Cell[][],
+  orderedRanges: readonly [string, ExpectedRange][],
+  config: BuildConfig,
+  random: Streams,
+) {
+  const ifIdx = [...decision.target, ...orderedRanges.map(([name]) => name)].map((n) =>
+    columnIndex(table, n),
+  );
   const ranged = orderedRanges.map(([, range], k) => ({ index: decision.target.length + k, range }));
   const cleanIf = trainRows.map((row) => ifIdx.map((i) => row[i] ?? null));
   const blank = random('missing');
@@ -189,36 +237,41 @@ export function buildTabular(
     noiseRandom,
   );
   const noisy = interleave(cleanIf, noise, noiseRandom);
+  return { ifIdx, cleanIf, noisy, noiseCount: noise.length, blankedCount: blankedAt.length };
+}
 
+/** The task's files: v1 (IF columns, noisy train), v2 (every column), the ground truth. */
+function tabularFiles(
+  table: Table,
+  decision: TabularDecision,
+  plan: TabularPlan,
+  rows: { trainRows: Cell[][]; valRows: Cell[][]; ifIdx: number[]; cleanIf: Cell[][]; noisy: Cell[][] },
+  config: BuildConfig,
+  random: Streams,
+): TabularFiles {
+  const { trainRows, valRows, ifIdx } = rows;
+  const columnsAt = (indices: readonly number[]) => indices.map((i) => table.columns[i] as Column);
+  const cellsAt = (indices: readonly number[]) =>
+    withRowId(valRows.map((row) => indices.map((i) => row[i] ?? null)));
+  const ifColumns = columnsAt(ifIdx);
+  const targetIdx = ifIdx.slice(0, decision.target.length);
   const valIdx = ifIdx.slice(decision.target.length);
   const nonTarget = table.columns.map((_, i) => i).filter((i) => !targetIdx.includes(i));
-  const withRowId = (cells: Cell[][]) => cells.map((row, k) => [String(k + 1), ...row]);
-  const files: TabularFiles = {
-    train_v1: splitIntoTables(ifColumns, withRowId(noisy), plan.format, random('tables'), config),
-    train_v1_no_err: { name: 'train_set', columns: ifColumns, rows: cleanIf },
-    val_v1: {
-      name: 'val_set',
-      columns: [rowIdColumn, ...valIdx.map((i) => table.columns[i] as Column)],
-      rows: withRowId(valRows.map((row) => valIdx.map((i) => row[i] ?? null))),
-    },
+  return {
+    train_v1: splitIntoTables(ifColumns, withRowId(rows.noisy), plan.format, random('tables'), config),
+    train_v1_no_err: { name: 'train_set', columns: ifColumns, rows: rows.cleanIf },
+    val_v1: { name: 'val_set', columns: [rowIdColumn, ...columnsAt(valIdx)], rows: cellsAt(valIdx) },
     train_v2: { name: 'train_set', columns: table.columns, rows: trainRows },
-    val_v2: {
-      name: 'val_set',
-      columns: [rowIdColumn, ...nonTarget.map((i) => table.columns[i] as Column)],
-      rows: withRowId(valRows.map((row) => nonTarget.map((i) => row[i] ?? null))),
-    },
+    val_v2: { name: 'val_set', columns: [rowIdColumn, ...columnsAt(nonTarget)], rows: cellsAt(nonTarget) },
     ground_truth: {
       name: 'ground_truth',
-      columns: [rowIdColumn, ...targetIdx.map((i) => table.columns[i] as Column)],
-      rows: withRowId(valRows.map((row) => targetIdx.map((i) => row[i] ?? null))),
+      columns: [rowIdColumn, ...columnsAt(targetIdx)],
+      rows: cellsAt(targetIdx),
     },
   };
-  return {
-    plan,
-    files,
-    counts: { train: trainRows.length, val: valRows.length, noise: noise.length, blanked: blankedAt.length },
-  };
 }
+
+const withRowId = (cells: readonly Cell[][]) => cells.map((row, k) => [String(k + 1), ...row]);
 
 function formatWeights(config: BuildConfig): [FileFormat, number][] {
   const w = config.file_format_weights;

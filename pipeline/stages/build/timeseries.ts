@@ -45,6 +45,8 @@ export interface TimeSeriesBuild {
 
 const rowIdColumn: Column = { name: 'row_id', kind: 'integer' };
 
+type TimedRow = { row: Cell[]; time: ParsedTime };
+
 export function buildTimeSeries(
   table: Table,
   decision: TimeSeriesDecision,
@@ -55,69 +57,23 @@ export function buildTimeSeries(
   const random = (purpose: string) => Random.for(corpusSeed, datasetId, `build:ts:${purpose}`);
   const timeIdx = columnIndex(table, decision.time_column);
   const targetIdx = decision.target.map((t) => columnIndex(table, t));
-  const entityIdx = decision.entity_columns.map((e) => columnIndex(table, e));
+  const keyIdx = [timeIdx, ...decision.entity_columns.map((e) => columnIndex(table, e))];
   for (const i of targetIdx) {
     const column = table.columns[i] as Column;
     if (column.kind === 'text')
       throw new Rejection('ts_target_not_numeric', `time series target "${column.name}" is not numeric`);
   }
   const pattern = timePattern(decision.time_format);
-  const parsed: { row: Cell[]; time: ParsedTime }[] = [];
-  for (const row of table.rows) {
-    const text = row[timeIdx] ?? null;
-    const time = text === null ? null : parseTime(pattern, text);
-    if (time) parsed.push({ row, time });
-  }
-  const unparsed = table.rows.length - parsed.length;
-  if (unparsed > table.rows.length * config.ts_max_unparsed_fraction) {
-    throw new Rejection(
-      'ts_time_unparsed',
-      `${unparsed} of ${table.rows.length} values of "${decision.time_column}" do not match time_format "${decision.time_format}"`,
-    );
-  }
+  const parsed = parsedRows(table, timeIdx, pattern, decision, config);
   const menu = random('menu');
   const trainTestRatio = menu.pick(config.train_test_ratio);
-  const sorted = parsed
-    .map((p, order) => ({ ...p, order }))
-    .sort((a, b) => a.time.utc - b.time.utc || a.order - b.order);
-  const cut = sorted[Math.min(sorted.length - 1, Math.round(sorted.length * trainTestRatio))];
-  if (!cut) throw new Rejection('too_few_rows', 'the time series has no parseable rows');
-  const trainRows = parsed.filter((p) => p.time.utc < cut.time.utc);
-  const valRows = sorted.filter(
-    (p) => p.time.utc >= cut.time.utc && targetIdx.every((i) => p.row[i] !== null),
-  );
-  if (trainRows.length < config.min_rows || valRows.length === 0) {
-    throw new Rejection(
-      'too_few_rows',
-      `${trainRows.length} training and ${valRows.length} validation rows after the chronological split`,
-    );
-  }
-
-  const excluded = new Set([decision.time_column, ...decision.target]);
-  const rangeEntries: [string, ExpectedRange][] = [];
-  for (const name of decision.related_features) {
-    if (excluded.has(name)) continue;
-    const index = columnIndex(table, name);
-    const type = decision.column_type_inference[name] === 'numeric' ? 'numerical' : 'categorical';
-    const values = trainRows.map((p) => p.row[index] ?? null);
-    const range = computeRange(
-      values,
-      type,
-      (table.columns[index] as Column).kind,
-      config.max_range_categories,
-    );
-    if (range) rangeEntries.push([name, range]);
-  }
-  const ranges = new Map(rangeEntries);
+  const { cut, trainRows, valRows } = chronologicalSplit(parsed, targetIdx, trainTestRatio, config);
+  const ranges = expectedRanges(table, decision, trainRows, config);
   const pick = random('features');
   const share =
     config.selected_fraction.min +
     pick.float() * (config.selected_fraction.max - config.selected_fraction.min);
   const selected = pick.shuffle([...ranges.keys()]).slice(0, Math.round(ranges.size * share));
-
-  const nonTarget = table.columns.map((_, i) => i).filter((i) => !targetIdx.includes(i));
-  const targetColumns = targetIdx.map((i) => table.columns[i] as Column);
-  const keyIdx = [timeIdx, ...entityIdx];
   // pandas anchors the resampling grid on the series' first instant (the training data's start).
   const origin = parsed.reduce((least, p) => Math.min(least, p.time.wall), Number.POSITIVE_INFINITY);
   const groups = groupForecast(valRows, keyIdx, targetIdx, decision, { origin, pattern });
@@ -135,11 +91,6 @@ export function buildTimeSeries(
     groups.map((g) => g.values),
     0,
   );
-  const keyColumns = keyIdx.map((i) => table.columns[i] as Column);
-  const floatTargets = targetColumns.map((c) => ({
-    ...c,
-    kind: decision.resample ? ('float' as const) : c.kind,
-  }));
   return {
     plan: {
       targets: [...decision.target],
@@ -155,26 +106,122 @@ export function buildTimeSeries(
       randomState: menu.int(0, config.random_state_max),
       predictionStartingTime: isoWall(cut.time),
     },
-    files: {
-      train: { name: 'train', columns: table.columns, rows: trainRows.map((p) => p.row) },
-      val_v1: {
-        name: 'val_v1',
-        columns: [rowIdColumn, ...nonTarget.map((i) => table.columns[i] as Column)],
-        rows: valRows.map((p, k) => [String(k + 1), ...nonTarget.map((i) => p.row[i] ?? null)]),
-      },
-      ground_truth_v1: {
-        name: 'ground_truth_v1',
-        columns: [rowIdColumn, ...targetColumns],
-        rows: valRows.map((p, k) => [String(k + 1), ...targetIdx.map((i) => p.row[i] ?? null)]),
-      },
-      val_v2: { name: 'val_v2', columns: keyColumns, rows: groups.map((g) => g.key) },
-      ground_truth_v2: {
-        name: 'ground_truth_v2',
-        columns: [...keyColumns, ...floatTargets],
-        rows: groups.map((g) => [...g.key, ...g.values]),
-      },
-    },
+    files: timeSeriesFiles(table, decision, { trainRows, valRows, groups }, keyIdx, targetIdx),
     counts: { train: trainRows.length, val: valRows.length, val_v2: groups.length },
+  };
+}
+
+/** The rows whose time parses; too many that do not reject the task. */
+function parsedRows(
+  table: Table,
+  timeIdx: number,
+  pattern: RegExp,
+  decision: TimeSeriesDecision,
+  config: BuildConfig,
+): TimedRow[] {
+  const parsed: TimedRow[] = [];
+  for (const row of table.rows) {
+    const text = row[timeIdx] ?? null;
+    const time = text === null ? null : parseTime(pattern, text);
+    if (time) parsed.push({ row, time });
+  }
+  const unparsed = table.rows.length - parsed.length;
+  if (unparsed > table.rows.length * config.ts_max_unparsed_fraction) {
+    throw new Rejection(
+      'ts_time_unparsed',
+      `${unparsed} of ${table.rows.length} values of "${decision.time_column}" do not match time_format "${decision.time_format}"`,
+    );
+  }
+  return parsed;
+}
+
+/**
+ * Train is every row before the cut instant (in table order); validation is every row from it
+ * on with known targets, in time order.
+ */
+function chronologicalSplit(
+  parsed: readonly TimedRow[],
+  targetIdx: readonly number[],
+  trainTestRatio: number,
+  config: BuildConfig,
+) {
+  const sorted = parsed
+    .map((p, order) => ({ ...p, order }))
+    .sort((a, b) => a.time.utc - b.time.utc || a.order - b.order);
+  const cut = sorted[Math.min(sorted.length - 1, Math.round(sorted.length * trainTestRatio))];
+  if (!cut) throw new Rejection('too_few_rows', 'the time series has no parseable rows');
+  const trainRows = parsed.filter((p) => p.time.utc < cut.time.utc);
+  const valRows = sorted.filter(
+    (p) => p.time.utc >= cut.time.utc && targetIdx.every((i) => p.row[i] !== null),
+  );
+  if (trainRows.length < config.min_rows || valRows.length === 0) {
+    throw new Rejection(
+      'too_few_rows',
+      `${trainRows.length} training and ${valRows.length} validation rows after the chronological split`,
+    );
+  }
+  return { cut, trainRows, valRows };
+}
+
+/** Expected ranges of the related features (not the time or a target) over the training rows. */
+function expectedRanges(
+  table: Table,
+  decision: TimeSeriesDecision,
+  trainRows: readonly TimedRow[],
+  config: BuildConfig,
+): Map<string, ExpectedRange> {
+  const excluded = new Set([decision.time_column, ...decision.target]);
+  const rangeEntries: [string, ExpectedRange][] = [];
+  for (const name of decision.related_features) {
+    if (excluded.has(name)) continue;
+    const index = columnIndex(table, name);
+    const type = decision.column_type_inference[name] === 'numeric' ? 'numerical' : 'categorical';
+    const values = trainRows.map((p) => p.row[index] ?? null);
+    const range = computeRange(
+      values,
+      type,
+      (table.columns[index] as Column).kind,
+      config.max_range_categories,
+    );
+    if (range) rangeEntries.push([name, range]);
+  }
+  return new Map(rangeEntries);
+}
+
+/** v1 (row by row, with row ids) and v2 (one row per time bucket and entity) files. */
+function timeSeriesFiles(
+  table: Table,
+  decision: TimeSeriesDecision,
+  rows: { trainRows: TimedRow[]; valRows: TimedRow[]; groups: ForecastGroup[] },
+  keyIdx: readonly number[],
+  targetIdx: readonly number[],
+): TimeSeriesBuild['files'] {
+  const { trainRows, valRows, groups } = rows;
+  const nonTarget = table.columns.map((_, i) => i).filter((i) => !targetIdx.includes(i));
+  const targetColumns = targetIdx.map((i) => table.columns[i] as Column);
+  const keyColumns = keyIdx.map((i) => table.columns[i] as Column);
+  const floatTargets = targetColumns.map((c) => ({
+    ...c,
+    kind: decision.resample ? ('float' as const) : c.kind,
+  }));
+  return {
+    train: { name: 'train', columns: table.columns, rows: trainRows.map((p) => p.row) },
+    val_v1: {
+      name: 'val_v1',
+      columns: [rowIdColumn, ...nonTarget.map((i) => table.columns[i] as Column)],
+      rows: valRows.map((p, k) => [String(k + 1), ...nonTarget.map((i) => p.row[i] ?? null)]),
+    },
+    ground_truth_v1: {
+      name: 'ground_truth_v1',
+      columns: [rowIdColumn, ...targetColumns],
+      rows: valRows.map((p, k) => [String(k + 1), ...targetIdx.map((i) => p.row[i] ?? null)]),
+    },
+    val_v2: { name: 'val_v2', columns: keyColumns, rows: groups.map((g) => g.key) },
+    ground_truth_v2: {
+      name: 'ground_truth_v2',
+      columns: [...keyColumns, ...floatTargets],
+      rows: groups.map((g) => [...g.key, ...g.values]),
+    },
   };
 }
 
@@ -190,7 +237,7 @@ interface ForecastGroup {
  * are averaged. Ordered by entity, then time.
  */
 function groupForecast(
-  rows: readonly { row: Cell[]; time: ParsedTime }[],
+  rows: readonly TimedRow[],
   keyIdx: number[],
   targetIdx: number[],
   decision: TimeSeriesDecision,

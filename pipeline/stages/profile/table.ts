@@ -55,26 +55,7 @@ export async function profileRelation(
     approximate: file.bytes > settings.exact_max_bytes,
     topValues: settings.top_values,
   };
-  // Small files are materialised once and scanned many times; large ones are streamed twice.
-  const kind = options.approximate ? 'VIEW' : 'TABLE';
-  const relation = options.approximate ? 'profiled_view' : 'profiled_table';
-  let plans: ColumnPlan[];
-  let select: string;
-  if (source.rawRows !== null) {
-    // Text files only hold scalar types: read as they are, then look at what came out.
-    select = `SELECT * FROM ${source.reader}`;
-    await conn.run(`CREATE OR REPLACE TEMP ${kind} ${relation} AS ${select}`);
-    plans = toPlans(await queryRows(conn, `DESCRIBE ${relation}`));
-    if (plans.length > settings.max_columns) throw tooManyColumns(file, plans.length, settings);
-  } else {
-    plans = toPlans(await queryRows(conn, `DESCRIBE SELECT * FROM ${source.reader}`));
-    if (plans.length > settings.max_columns) throw tooManyColumns(file, plans.length, settings);
-    const projection = plans
-      .map((p) => (p.type === p.physicalType ? ident(p) : `CAST(${ident(p)} AS VARCHAR) AS ${ident(p)}`))
-      .join(', ');
-    select = `SELECT ${projection} FROM ${source.reader}`;
-    await conn.run(`CREATE OR REPLACE TEMP ${kind} ${relation} AS ${select}`);
-  }
+  const { plans, select, relation } = await createRelation(conn, file, source, settings, options);
   const warnings = [...source.warnings];
   if (source.headerCells)
     warnings.push(
@@ -86,45 +67,11 @@ export async function profileRelation(
   const preview = source.rawRows
     ? source.rawRows.map((row) => plans.map((p) => row[p.index] ?? null))
     : await previewRows(conn, relation, plans, previewForFormats);
+  // The formats guessed here are what the first scan then confirms on the whole column.
   warnings.push(...detectDateFormats(plans, preview, source.rawRows !== null));
-
-  const wide = plans.length >= longFormMinColumns;
-  const longPlans = wide ? plans.filter((p) => longFormKind(p) !== null) : [];
-  const widePlans = wide ? plans.filter((p) => longFormKind(p) === null) : plans;
-  // First scan: the row count rides along with the first batch of column statistics.
-  const first: Row = {};
-  const firstBatches = batches(widePlans, (p) => firstPassExpressions(p, options));
-  if (firstBatches.length === 0) firstBatches.push({ items: [], expressions: [] });
-  for (const [i, batch] of firstBatches.entries()) {
-    const expressions = i === 0 ? ['count(*) AS total', ...batch.expressions] : batch.expressions;
-    const [row] = await queryRows(conn, `SELECT ${expressions.join(', ')} FROM ${relation}`);
-    Object.assign(first, row);
-  }
-  const rows = toNumber(first.total) ?? 0;
-  if (rows === 0) throw new Rejection('no_rows', `${file.name} has a header but no data rows`);
-  Object.assign(first, await longFirstPass(conn, relation, longPlans, options));
-  if (options.approximate) Object.assign(first, await sequentialNumericStats(select, plans, settings));
-  const firsts = plans.map((plan) => readFirstPass(plan, first));
-
-  let counts: Map<number, ValueCounts>;
-  let instants = new Map<number, number[]>();
-  let steps = new Map<number, Frequency>();
-  const second: Row = {};
-  if (options.approximate) {
-    // Second scan of a large file: exact counts of its small-domain columns.
-    ({ counts, instants, steps } = await groupedCounts(conn, relation, firsts, settings.top_values));
-  } else {
-    for (const batch of batches(firsts, instantExpressions)) {
-      const [row] = await queryRows(conn, `SELECT ${batch.expressions.join(', ')} FROM ${relation}`);
-      Object.assign(second, row);
-    }
-    counts = wide
-      ? await exactCountsLong(conn, relation, firsts, settings.top_values)
-      : await exactCounts(conn, relation, firsts, settings.top_values);
-  }
-  const unknown = firsts.filter((f) => !steps.has(f.plan.index));
-  const frequencyOf = new Map([...(await frequencies(conn, relation, unknown, second, instants)), ...steps]);
-
+  const scan = { conn, relation, options, settings };
+  const { rows, firsts, wide } = await firstScan(scan, file, plans, select);
+  const { counts, frequencyOf } = await secondScan(scan, firsts, wide);
   const columns = [];
   for (const f of firsts) {
     const valueCounts = counts.get(f.plan.index) ?? {
@@ -149,6 +96,96 @@ export async function profileRelation(
     warnings,
     unmatched_time_columns: unmatchedTimeColumns(columns, preview),
   };
+}
+
+/** The profiled relation and its column plans; a table wider than profile.max_columns is rejected. */
+async function createRelation(
+  conn: DuckDBConnection,
+  file: RawFile,
+  source: TableSource,
+  settings: ProfileSettings,
+  options: PassOptions,
+): Promise<{ plans: ColumnPlan[]; select: string; relation: string }> {
+  // Small files are materialised once and scanned many times; large ones are streamed twice.
+  const kind = options.approximate ? 'VIEW' : 'TABLE';
+  const relation = options.approximate ? 'profiled_view' : 'profiled_table';
+  if (source.rawRows !== null) {
+    // Text files only hold scalar types: read as they are, then look at what came out.
+    const select = `SELECT * FROM ${source.reader}`;
+    await conn.run(`CREATE OR REPLACE TEMP ${kind} ${relation} AS ${select}`);
+    const plans = toPlans(await queryRows(conn, `DESCRIBE ${relation}`));
+    if (plans.length > settings.max_columns) throw tooManyColumns(file, plans.length, settings);
+    return { plans, select, relation };
+  }
+  const plans = toPlans(await queryRows(conn, `DESCRIBE SELECT * FROM ${source.reader}`));
+  if (plans.length > settings.max_columns) throw tooManyColumns(file, plans.length, settings);
+  const projection = plans
+    .map((p) => (p.type === p.physicalType ? ident(p) : `CAST(${ident(p)} AS VARCHAR) AS ${ident(p)}`))
+    .join(', ');
+  const select = `SELECT ${projection} FROM ${source.reader}`;
+  await conn.run(`CREATE OR REPLACE TEMP ${kind} ${relation} AS ${select}`);
+  return { plans, select, relation };
+}
+
+interface Scan {
+  conn: DuckDBConnection;
+  relation: string;
+  options: PassOptions;
+  settings: ProfileSettings;
+}
+
+/**
+ * First scan: the row count rides along with the first batch of column statistics; a wide
+ * table's long-form columns (x1..x500) are summarised together; an empty table is rejected.
+ */
+async function firstScan(
+  { conn, relation, options, settings }: Scan,
+  file: RawFile,
+  plans: ColumnPlan[],
+  select: string,
+) {
+  const wide = plans.length >= longFormMinColumns;
+  const longPlans = wide ? plans.filter((p) => longFormKind(p) !== null) : [];
+  const widePlans = wide ? plans.filter((p) => longFormKind(p) === null) : plans;
+  const first: Row = {};
+  const firstBatches = batches(widePlans, (p) => firstPassExpressions(p, options));
+  if (firstBatches.length === 0) firstBatches.push({ items: [], expressions: [] });
+  for (const [i, batch] of firstBatches.entries()) {
+    const expressions = i === 0 ? ['count(*) AS total', ...batch.expressions] : batch.expressions;
+    const [row] = await queryRows(conn, `SELECT ${expressions.join(', ')} FROM ${relation}`);
+    Object.assign(first, row);
+  }
+  const rows = toNumber(first.total) ?? 0;
+  if (rows === 0) throw new Rejection('no_rows', `${file.name} has a header but no data rows`);
+  Object.assign(first, await longFirstPass(conn, relation, longPlans, options));
+  if (options.approximate) Object.assign(first, await sequentialNumericStats(select, plans, settings));
+  return { rows, wide, firsts: plans.map((plan) => readFirstPass(plan, first)) };
+}
+
+/** Second scan: value counts (exact, or of the small-domain columns of a large file) and time steps. */
+async function secondScan(
+  { conn, relation, options, settings }: Scan,
+  firsts: ReturnType<typeof readFirstPass>[],
+  wide: boolean,
+): Promise<{ counts: Map<number, ValueCounts>; frequencyOf: Map<number, Frequency> }> {
+  let counts: Map<number, ValueCounts>;
+  let instants = new Map<number, number[]>();
+  let steps = new Map<number, Frequency>();
+  const second: Row = {};
+  if (options.approximate) {
+    ({ counts, instants, steps } = await groupedCounts(conn, relation, firsts, settings.top_values));
+  } else {
+    for (const batch of batches(firsts, instantExpressions)) {
+      const [row] = await queryRows(conn, `SELECT ${batch.expressions.join(', ')} FROM ${relation}`);
+      Object.assign(second, row);
+    }
+    counts = wide
+      ? await exactCountsLong(conn, relation, firsts, settings.top_values)
+      : await exactCounts(conn, relation, firsts, settings.top_values);
+  }
+  const unknown = firsts.filter((f) => !steps.has(f.plan.index));
+  const frequencyOf = new Map([...(await frequencies(conn, relation, unknown, second, instants)), ...steps]);
+  return { counts, frequencyOf };
 }
 
 /** Groups items into queries of bounded size, so a 5,000-column table is not one giant statement. */
