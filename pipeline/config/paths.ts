@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './schema.ts';
 
@@ -63,4 +63,20 @@ export async function missingInputs(config: Config): Promise<string[]> {
     if (!found) missing.push(`${key}: ${path} does not exist`);
   }
   return missing;
+}
+
+/**
+ * The config as a release records it (its `config_hash`): settings only. Output folders are
+ * left out, and an input file or folder is named by its base name, because where a checkout
+ * or mirror sits on this machine is not a setting: the same config run from another clone
+ * must give the same release bytes. The inputs' contents are hashed by the stages reading them.
+ */
+export function portableConfig(config: Config): Omit<Config, 'paths'> {
+  const { paths: _paths, ...rest } = structuredClone(config);
+  const out = rest as unknown as Record<string, Record<string, string>>;
+  for (const [section, key] of bundledKeys) {
+    const body = out[section] as Record<string, string>;
+    if (typeof body[key] === 'string') body[key] = basename(body[key]);
+  }
+  return rest;
 }

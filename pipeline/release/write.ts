@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { portableConfig } from '../config/paths.ts';
 import type { Context } from '../context.ts';
 import { UserError } from '../errors.ts';
 import { formatJson, replaceDirAtomic, sweepTempFiles, writeFileAtomic } from '../store/atomic.ts';
@@ -129,7 +130,6 @@ function baseManifest(ctx: Context, version: string, plan: ReleasePlan): Manifes
     counts.by_license[id][split] += 1;
     if (open) counts.open_license[split] += 1;
   }
-  const { paths: _paths, ...configWithoutPaths } = ctx.config;
   const environments = [
     ...new Map(
       plan.tasks
@@ -142,7 +142,7 @@ function baseManifest(ctx: Context, version: string, plan: ReleasePlan): Manifes
     version,
     corpus: ctx.config.corpus.name,
     corpus_seed: ctx.config.corpus.seed,
-    config_hash: hashValue(configWithoutPaths),
+    config_hash: hashValue(portableConfig(ctx.config)),
     code_version: CODE_VERSION,
     environments,
     split: {

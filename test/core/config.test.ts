@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../pipeline/config/json-schema.ts';
 import { loadConfig, parseConfigText } from '../../pipeline/config/load.ts';
+import { portableConfig } from '../../pipeline/config/paths.ts';
+import { hashValue } from '../../pipeline/util/hash.ts';
 import { UserError } from '../../pipeline/errors.ts';
 import { testdir } from '../support/testdir.ts';
 
@@ -62,6 +64,24 @@ describe('config', () => {
         expect(property.description, `${section}.${key} has a description`).toBeTruthy();
       }
     }
+  });
+});
+
+describe('portableConfig (the release config_hash)', () => {
+  it('is the same from any checkout or mirror folder, and changes with a setting', async () => {
+    const dir = await testdir();
+    const hashes: string[] = [];
+    for (const [folder, seed] of [['a/b', 1], ['c', 1], ['c', 2]] as const) {
+      await mkdir(`${dir}/${folder}/mirror`, { recursive: true });
+      const file = `${dir}/${folder}/run.yaml`;
+      await writeFile(file, `corpus:\n  seed: ${seed}\nsource:\n  kind: mirror\n  mirror: mirror\n`);
+      const { config } = await loadConfig(file);
+      expect(config.source.mirror).toBe(`${dir}/${folder}/mirror`);
+      expect(config.paths.raw.startsWith(`${dir}/${folder}/`)).toBe(true);
+      hashes.push(hashValue(portableConfig(config)));
+    }
+    expect(hashes[0]).toBe(hashes[1]);
+    expect(hashes[2]).not.toBe(hashes[1]);
   });
 });
 

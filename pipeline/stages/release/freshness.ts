@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { portableConfig } from '../../config/paths.ts';
 import type { Context } from '../../context.ts';
 import type { ReleaseTask } from '../../release/collect.ts';
 import type { Manifest } from '../../release/manifest.ts';
@@ -26,7 +27,7 @@ async function folderDigest(dir: string): Promise<string> {
 }
 
 /**
- * Everything a release is made from: its version, the config (paths aside, as in the
+ * Everything a release is made from: its version, the config (machine paths aside, as in the
  * manifest's config_hash), the license table, the release code, and per task its entry,
  * verdict and folder contents. Verified folders use the digest their verdict recorded (release
  * only ships them while it still matches); others are hashed here.
@@ -37,7 +38,7 @@ export async function releaseInputsHash(
   tasks: readonly ReleaseTask[],
   excluded: readonly ExcludedTask[],
 ): Promise<string> {
-  const { paths: _paths, ...config } = ctx.config;
+  const config = portableConfig(ctx.config);
   const licenseTable = resolve(ctx.cwd, ctx.config.release.license_table);
   const described = [];
   for (const { dir, ...task } of tasks) {
