@@ -126,7 +126,7 @@ describe('check jobs get the single-run time limit once per reference run', () =
   });
 
   it('a deviation over its budget is named by the Python limit (real /usr/bin/python3)', () => {
-    const dir = fileURLToPath(new URL('../../pipeline/stages/verify/python/', import.meta.url));
+    const dir = fileURLToPath(new URL('../../verifiers/checks/', import.meta.url));
     const code = [
       'import sys, time',
       `sys.path.insert(0, ${JSON.stringify(dir)})`,

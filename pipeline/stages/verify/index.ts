@@ -41,7 +41,7 @@ export function makeVerifyStage(environment: VerifyEnvironment, checks: VerifyCh
   return {
     stage: 'verify',
     // The library versions of the interpreter are in the inputs (the environment fingerprint).
-    code: { modules: [import.meta.url], python: ['verifiers', 'pipeline/stages/verify/python'] },
+    code: { modules: [import.meta.url], python: ['verifiers', 'verifiers/checks'] },
     async inputs(ctx, id) {
       const tasksDir = join(ctx.paths.processedDir(id), 'tasks');
       const tasks: Record<string, Record<string, string>> = {};

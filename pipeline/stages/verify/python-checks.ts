@@ -7,7 +7,7 @@ import { REFERENCE_SCRIPT } from '../../sandbox/isolation.ts';
 import { sha256 } from '../../util/hash.ts';
 import { defaultReadLimits, readInside } from '../../util/inside.ts';
 
-const PYTHON_DIR = new URL('./python/', import.meta.url);
+const PYTHON_DIR = new URL('../../../verifiers/checks/', import.meta.url);
 const RESULT_FILE = 'checks_result.json';
 /** Modules every check program may import, shipped next to it. */
 const SHIPPED = ['verify_common.py', 'verify_reference.py'];
