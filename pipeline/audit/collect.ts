@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Context } from '../context.ts';
 import { stageOrder } from '../store/paths.ts';
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import { type AuditCalibration, readReleaseCalibration } from './calibration.ts';
 import { collectTasks, type TaskRow, verifiableFormats } from './tasks.ts';
 
@@ -251,16 +251,16 @@ export async function collectAudit(ctx: Context): Promise<AuditData> {
       taskReasons.set(reason, row);
     }
     reasons.push(
-      ...[...taskReasons.values()].sort((a, b) => b.count - a.count || compareText(a.reason, b.reason)),
+      ...[...taskReasons.values()].sort((a, b) => b.count - a.count || compareCodeUnits(a.reason, b.reason)),
     );
     return {
       datasets,
       funnel,
-      task_funnel: Object.fromEntries(Object.entries(taskFunnel).sort(([a], [b]) => compareText(a, b))),
+      task_funnel: Object.fromEntries(Object.entries(taskFunnel).sort(([a], [b]) => compareCodeUnits(a, b))),
       reasons,
       durations,
       checks: [...checks.values()].sort(
-        (a, b) => compareText(a.check, b.check) || compareText(a.family, b.family),
+        (a, b) => compareCodeUnits(a.check, b.check) || compareCodeUnits(a.family, b.family),
       ),
       scores,
       llm: [...llm.values()],

@@ -5,8 +5,8 @@ import { UserError } from '../errors.ts';
 import { formatJson, replaceDirAtomic, sweepTempFiles, writeFileAtomic } from '../store/atomic.ts';
 import { pathExists } from '../util/fs.ts';
 import { hashValue, sha256File } from '../util/hash.ts';
-import { compareText } from '../util/order.ts';
-import { CODE_VERSION } from '../version.ts';
+import { compareCodeUnits } from '../util/order.ts';
+import { PACKAGE_VERSION } from '../version.ts';
 import { datasetCard, licenseDistribution } from './card.ts';
 import type { ReleaseRejection, ReleaseTask } from './collect.ts';
 import { copyTaskPart } from './copy.ts';
@@ -53,7 +53,7 @@ export async function writeRelease(
   const readable = await readableTasks(candidates, () => ctx.duckdb(), settings.sketch_size);
   const { tasks, sharedRows } = readable;
   const rejected = [...(options.rejected ?? []), ...readable.rejected].sort((a, b) =>
-    compareText(a.task, b.task),
+    compareCodeUnits(a.task, b.task),
   );
   for (const r of readable.rejected) ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
   const licenses = await loadLicenseTable(resolve(ctx.cwd, settings.license_table));
@@ -193,7 +193,7 @@ export async function writeRelease(
 
 /** question_list.json as the published release writes it: 2-space JSON, keys in entry order. */
 function publishedJson(entries: readonly Record<string, unknown>[]): string {
-  const sorted = [...entries].sort((a, b) => compareText(String(a.file_path), String(b.file_path)));
+  const sorted = [...entries].sort((a, b) => compareCodeUnits(String(a.file_path), String(b.file_path)));
   return `${JSON.stringify(sorted, null, 2)}\n`;
 }
 
@@ -252,7 +252,7 @@ function baseManifest(
     corpus: ctx.config.corpus.name,
     corpus_seed: ctx.config.corpus.seed,
     config_hash: hashValue(configWithoutPaths),
-    code_version: CODE_VERSION,
+    code_version: PACKAGE_VERSION,
     environments,
     split: {
       method: plan.method,
