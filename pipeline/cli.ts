@@ -13,13 +13,13 @@ import { registerStages } from './commands/stages.ts';
 import { registerTrajectories } from './commands/trajectories.ts';
 import { registerVerify } from './commands/verify.ts';
 import { UserError } from './errors.ts';
-import { CODE_VERSION } from './version.ts';
+import { PACKAGE_VERSION } from './version.ts';
 
 /** Parses flags and hands off to one command; the single place errors become exit codes. */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
   const program = new Command('dare-forge')
-    .version(CODE_VERSION)
+    .version(PACKAGE_VERSION)
     .description(
       'Build verifiable DARE-bench-style benchmark tasks for data-science agents from Kaggle datasets. ' +
         'Stages: scrape -> profile -> draft -> build -> verify -> release; each writes one artifact per ' +

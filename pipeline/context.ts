@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Config } from './config/schema.ts';
+import type { LlmClient } from './llm/types.ts';
 import { Logger } from './logger.ts';
 import { Progress } from './progress.ts';
+import type { Executor } from './sandbox/contract.ts';
+import { LazyExecutor } from './sandbox/lazy.ts';
 import type { Shard } from './shard.ts';
 import { Paths } from './store/paths.ts';
 
@@ -31,6 +34,13 @@ export interface Context {
   cwd: string;
   /** A shared DuckDB instance, created on first use with the configured limits. */
   duckdb(): Promise<DuckDBInstance>;
+  /**
+   * The LLM client draft.provider names (cache, cost ledger, retries), made on the first call,
+   * so `--help` and offline runs never load a provider. Throws a UserError when it is offline.
+   */
+  llm(): Promise<LlmClient>;
+  /** The executor verify.executor names: its pool starts on the first job, close() ends it. */
+  executor(): Executor;
   close(): Promise<void>;
 }
 
@@ -43,6 +53,10 @@ export interface ContextOptions {
   signal?: AbortSignal;
   concurrency?: number;
   shard?: Shard;
+  /** A client to hand out instead of the configured one (tests: a scripted or loopback client). */
+  llm?: LlmClient;
+  /** An executor to hand out instead of the configured one; its owner closes it, not close(). */
+  executor?: Executor;
 }
 
 export function createContext(options: ContextOptions): Context {
@@ -50,13 +64,17 @@ export function createContext(options: ContextOptions): Context {
   const cwd = options.cwd ?? process.cwd();
   let instance: Promise<DuckDBInstance> | undefined;
   const paths = new Paths(config, cwd);
+  const logger = options.logger ?? new Logger();
+  const signal = options.signal ?? new AbortController().signal;
+  let llm: Promise<LlmClient> | undefined = options.llm && Promise.resolve(options.llm);
+  let executor: LazyExecutor | undefined;
   return {
     config,
     paths,
-    logger: options.logger ?? new Logger(),
+    logger,
     clock: options.clock ?? systemClock,
     progress: options.progress ?? new Progress(),
-    signal: options.signal ?? new AbortController().signal,
+    signal,
     concurrency: options.concurrency ?? config.run.concurrency,
     ...(options.shard ? { shard: options.shard } : {}),
     cwd,
@@ -74,9 +92,24 @@ export function createContext(options: ContextOptions): Context {
       );
       return instance;
     },
+    llm() {
+      llm ??= import('./llm/create.ts').then(({ createLlmClient }) =>
+        createLlmClient({ config, paths, logger, signal }),
+      );
+      return llm;
+    },
+    executor() {
+      if (options.executor) return options.executor;
+      executor ??= new LazyExecutor(config.verify.executor, () =>
+        import('./sandbox/index.ts').then(({ createExecutor }) => createExecutor(config.verify)),
+      );
+      return executor;
+    },
     async close() {
       if (instance) (await instance).closeSync();
       instance = undefined;
+      await executor?.close();
+      executor = undefined;
     },
   };
 }

@@ -11,6 +11,7 @@ import { failed, type Outcome, type StatusRecord } from './store/outcome.ts';
 import type { StageName } from './store/paths.ts';
 import { readStatus, writeStatus } from './store/status.ts';
 import { hashValue } from './util/hash.ts';
+import { forEachLimited } from './util/limit.ts';
 
 export interface StageResult {
   outcome: Outcome;
@@ -179,30 +180,4 @@ async function allExist(files: readonly string[]): Promise<boolean> {
     }
   }
   return true;
-}
-
-/**
- * Runs `fn` over items, at most `limit` at once, in order of items; stops taking new ones when
- * aborted or once one call threw. A throw is rethrown only after every call in flight ended.
- */
-export async function forEachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-  signal?: AbortSignal,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !signal?.aborted && !failure) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure) throw failure.error;
 }

@@ -1,4 +1,4 @@
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import type { AuditData } from './collect.ts';
 import { statusColors } from './site-style.ts';
 import { escapeXml, formatNumber, histogram, stackedBars } from './svg.ts';
@@ -44,7 +44,7 @@ export function auditHtml(data: AuditData, title: string): string {
   // Baseline scores and discrimination, not every per-target or row-count metric (those stay in --json).
   const scoreCharts = Object.entries(data.scores)
     .filter(([name]) => chartedScores.test(name))
-    .sort(([a], [b]) => compareText(a, b))
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([name, values]) => histogram(name, values));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeXml(title)}</title>

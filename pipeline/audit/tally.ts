@@ -1,4 +1,4 @@
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import type { TaskRow } from './tasks.ts';
 
 /**
@@ -52,7 +52,7 @@ export function countTaskFunnel(reached: Record<FunnelStep, readonly string[]>):
       funnel[family][step] += 1;
     }
   }
-  return Object.fromEntries(Object.entries(funnel).sort(([a], [b]) => compareText(a, b)));
+  return Object.fromEntries(Object.entries(funnel).sort(([a], [b]) => compareCodeUnits(a, b)));
 }
 
 /** draft.json rows (families and requests as JSON text): the task types drafted, LLM use per model. */
@@ -133,7 +133,7 @@ export function tallyVerdicts(verdicts: readonly Record<string, unknown>[]): {
     }
   }
   const sorted = [...checks.values()].sort(
-    (a, b) => compareText(a.check, b.check) || compareText(a.family, b.family),
+    (a, b) => compareCodeUnits(a.check, b.check) || compareCodeUnits(a.family, b.family),
   );
   return { verified, checks: sorted, scores };
 }
@@ -155,5 +155,5 @@ export function taskReasonRows(tasks: readonly TaskRow[]): ReasonRow[] {
     if (row.examples.length < 3) row.examples.push(task.task);
     taskReasons.set(reason, row);
   }
-  return [...taskReasons.values()].sort((a, b) => b.count - a.count || compareText(a.reason, b.reason));
+  return [...taskReasons.values()].sort((a, b) => b.count - a.count || compareCodeUnits(a.reason, b.reason));
 }

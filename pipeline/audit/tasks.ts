@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type Check, checkSchema, taskVerdictSchema } from '../stages/verify/schema.ts';
 import type { Paths } from '../store/paths.ts';
 import { listDatasetDirs } from '../store/status.ts';
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 
 /**
  * Where a task ended: passed and rejected are verify's verdicts; declined and build_rejected
@@ -178,7 +178,7 @@ export async function collectTasks(
       });
     }
   }
-  return rows.sort((a, b) => compareText(a.task, b.task));
+  return rows.sort((a, b) => compareCodeUnits(a.task, b.task));
 }
 
 export interface TaskCounts {
@@ -202,7 +202,7 @@ export function countTasks(rows: readonly TaskRow[]): TaskCounts {
     tasks: verified.length,
     passed: verified.filter((r) => r.status === 'passed').length,
     rejected: verified.filter((r) => r.status === 'rejected').length,
-    reasons: Object.fromEntries(Object.entries(reasons).sort(([a], [b]) => compareText(a, b))),
+    reasons: Object.fromEntries(Object.entries(reasons).sort(([a], [b]) => compareCodeUnits(a, b))),
   };
 }
 

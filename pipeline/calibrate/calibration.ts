@@ -1,6 +1,6 @@
 import type { RunRecord } from '../eval/record.ts';
 import { columnFor, type Family, type Variant } from '../score/report.ts';
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import { isSolved, validityThreshold } from './thresholds.ts';
 
 /** What calibration reads of a run record. */
@@ -93,14 +93,14 @@ function calibrateTask(runs: readonly CalibrationRun[], models: readonly string[
  * pure function of the run records: same records, same bytes.
  */
 export function calibrate(records: readonly CalibrationRun[]): Calibration {
-  const models = [...new Set(records.filter((r) => !r.no_data).map((r) => r.model))].sort(compareText);
+  const models = [...new Set(records.filter((r) => !r.no_data).map((r) => r.model))].sort(compareCodeUnits);
   const groups = new Map<string, CalibrationRun[]>();
   for (const record of records) {
     const key = `${record.task}\u0000${record.variant}`;
     groups.set(key, [...(groups.get(key) ?? []), record]);
   }
   const tasks = [...groups.keys()]
-    .sort(compareText)
+    .sort(compareCodeUnits)
     .map((key) => calibrateTask(groups.get(key) ?? [], models));
   return {
     format: 'dare-forge.calibration/1',

@@ -31,8 +31,7 @@ export function registerRelease(program: Command): void {
       await requireOutputFolders(ctx, ['splits']);
       const { release: doRelease } = await import('../stages/release/index.ts');
       const result = await doRelease(ctx, {
-        version,
-        ...(options.corpus ? { corpus: options.corpus } : {}),
+        extra: { version, ...(options.corpus ? { corpus: options.corpus } : {}) },
         ...(options.force ? { force: true } : {}),
         ...(options.only ? { only: options.only } : {}),
       });

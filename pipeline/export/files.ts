@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
 import { type CorpusReadLimits, readInside } from '../util/inside.ts';
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import type { ExportVariant } from './tasks.ts';
 
 /** The one Python scoring core every export carries (same metrics as pipeline/score). */
@@ -60,10 +60,10 @@ export async function writeWorkFiles(
     for (const name of v.neededFiles) entry.names.add(name);
     byTask.set(v.task, entry);
   }
-  for (const task of [...byTask.keys()].sort(compareText)) {
+  for (const task of [...byTask.keys()].sort(compareCodeUnits)) {
     const entry = byTask.get(task);
     if (!entry) continue;
-    for (const name of [...entry.names].sort(compareText)) {
+    for (const name of [...entry.names].sort(compareCodeUnits)) {
       await writeOut(root, `files/${task}/${name}`, await readSourceFile(entry.variant, name, limits));
     }
   }

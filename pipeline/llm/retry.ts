@@ -1,6 +1,6 @@
 import type { LlmConfig } from '../config/sections/llm.ts';
 import { dnsFailure } from '../util/net.ts';
-import { abortableSleep, parseRetryAfter } from '../util/wait.ts';
+import { abortableSleep, backoffDelay, parseRetryAfter } from '../util/wait.ts';
 import { type CallFailureKind, LlmAnswerTooLarge, LlmBadResponse, LlmBodyTimeout } from './errors.ts';
 
 export interface CallFailure {
@@ -90,8 +90,8 @@ export function retryDelay(
   random: number,
 ): number {
   if (failure.retryAfterMs !== undefined) return Math.min(failure.retryAfterMs, policy.max_retry_after_ms);
-  const exponential = Math.min(policy.max_delay_ms, policy.base_delay_ms * 2 ** (attempt - 1));
-  return Math.round(exponential / 2 + (random * exponential) / 2);
+  const backoff = { baseMs: policy.base_delay_ms, capMs: policy.max_delay_ms, jitter: 'equal' } as const;
+  return backoffDelay(backoff, attempt, random);
 }
 
 /**

@@ -54,6 +54,8 @@ export interface LlmClient {
   readonly model: string;
   /** Where answers come from and how they are forced into shape: part of draft freshness. */
   readonly endpoint?: LlmEndpoint;
+  /** The answer cache, when the client has one: the spend cap serves its hits for free. */
+  readonly cache?: { get(hash: string): Promise<unknown> };
   complete<T>(request: CompleteRequest<T>): Promise<CompleteResult<T>>;
   /**
    * Sends the uncached requests through the provider's batch API (resuming batches a previous

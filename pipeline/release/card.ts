@@ -1,4 +1,4 @@
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import type { Manifest } from './manifest.ts';
 
 function table(header: string[], rows: (string | number)[][]): string {
@@ -8,7 +8,7 @@ function table(header: string[], rows: (string | number)[][]): string {
 
 export function licenseDistribution(manifest: Manifest): string {
   const rows = Object.entries(manifest.counts.by_license)
-    .sort(([a], [b]) => compareText(a, b))
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([license, n]) => [license, n.train, n.eval, n.train + n.eval]);
   return [
     `# License distribution, release ${manifest.version}`,
@@ -26,7 +26,7 @@ export function licenseDistribution(manifest: Manifest): string {
 /** The dataset card (README.md) of a release. */
 export function datasetCard(manifest: Manifest, contaminationGroups: number, sharedRowTasks: number): string {
   const types = Object.entries(manifest.counts.by_task_type)
-    .sort(([a], [b]) => compareText(a, b))
+    .sort(([a], [b]) => compareCodeUnits(a, b))
     .map(([type, n]) => [type, n.train, n.eval]);
   return [
     `# ${manifest.corpus} ${manifest.version}`,

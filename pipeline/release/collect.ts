@@ -9,7 +9,7 @@ import {
   listInside,
   readJsonInside,
 } from '../util/inside.ts';
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 
 /** One task folder ready to release, whichever corpus it came from. */
 export interface ReleaseTask {
@@ -203,7 +203,7 @@ export async function collectCorpusTasks(
     }
   }
   return {
-    tasks: tasks.sort((a, b) => compareText(a.task, b.task)),
-    rejected: rejected.sort((a, b) => compareText(a.task, b.task)),
+    tasks: tasks.sort((a, b) => compareCodeUnits(a.task, b.task)),
+    rejected: rejected.sort((a, b) => compareCodeUnits(a.task, b.task)),
   };
 }

@@ -1,4 +1,4 @@
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import { estimateJaccard, type Sketch } from './minhash.ts';
 
 export interface TableFingerprint {
@@ -34,7 +34,7 @@ export function groupNearDuplicates(
     return root;
   };
   const links: ContaminationLink[] = [];
-  const sorted = [...tables].sort((x, y) => compareText(x.dataset, y.dataset));
+  const sorted = [...tables].sort((x, y) => compareCodeUnits(x.dataset, y.dataset));
   for (let i = 0; i < sorted.length; i += 1) {
     for (let j = i + 1; j < sorted.length; j += 1) {
       const a = sorted[i] as TableFingerprint;

@@ -10,7 +10,7 @@ import { verdictSchema } from '../stages/verify/schema.ts';
 import type { StageName } from '../store/paths.ts';
 import { datasetsOkAt, readStatus } from '../store/status.ts';
 import { readLimitsFrom } from '../util/inside.ts';
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import { describeTaskFolder, type ReleaseTask } from './collect.ts';
 
 /** A passed task (or dataset) the release leaves out, and why: listed in the manifest. */
@@ -74,8 +74,8 @@ export async function collectProcessedTasks(ctx: Context): Promise<ProcessedTask
     }
   }
   return {
-    tasks: tasks.sort((a, b) => compareText(a.task, b.task)),
-    excluded: excluded.sort((a, b) => compareText(a.task, b.task)),
+    tasks: tasks.sort((a, b) => compareCodeUnits(a.task, b.task)),
+    excluded: excluded.sort((a, b) => compareCodeUnits(a.task, b.task)),
   };
 }
 

@@ -1,4 +1,4 @@
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 
 /**
  * Which datasets go to eval: the most recently updated ones (a fraction, by dataset, so both
@@ -48,7 +48,7 @@ export function planSplit(
       }))
       .sort((a, b) =>
         a.newest === b.newest
-          ? compareText(firstId(a.members), firstId(b.members))
+          ? compareCodeUnits(firstId(a.members), firstId(b.members))
           : a.newest < b.newest
             ? 1
             : -1,

@@ -5,8 +5,8 @@ import { UserError } from '../errors.ts';
 import { formatJson, replaceDirAtomic, sweepTempFiles, writeFileAtomic } from '../store/atomic.ts';
 import { pathExists } from '../util/fs.ts';
 import { hashValue } from '../util/hash.ts';
-import { compareText } from '../util/order.ts';
-import { CODE_VERSION } from '../version.ts';
+import { compareCodeUnits } from '../util/order.ts';
+import { PACKAGE_VERSION } from '../version.ts';
 import { datasetCard, licenseDistribution } from './card.ts';
 import type { ReleaseRejection, ReleaseTask } from './collect.ts';
 import { tableFingerprint } from './fingerprint.ts';
@@ -49,7 +49,7 @@ export async function writeRelease(
   }
   const readable = await readableTasks(candidates, () => ctx.duckdb(), settings.sketch_size);
   const rejected = [...(options.rejected ?? []), ...readable.rejected].sort((a, b) =>
-    compareText(a.task, b.task),
+    compareCodeUnits(a.task, b.task),
   );
   for (const r of readable.rejected) ctx.logger.warn(`release: ${r.task} rejected(${r.reason}): ${r.detail}`);
   const licenses = await loadLicenseTable(resolve(ctx.cwd, settings.license_table));
@@ -143,7 +143,7 @@ function baseManifest(ctx: Context, version: string, plan: ReleasePlan): Manifes
     corpus: ctx.config.corpus.name,
     corpus_seed: ctx.config.corpus.seed,
     config_hash: hashValue(portableConfig(ctx.config)),
-    code_version: CODE_VERSION,
+    code_version: PACKAGE_VERSION,
     environments,
     split: {
       method: plan.split.method,

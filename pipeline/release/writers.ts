@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Context } from '../context.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
 import { sha256File } from '../util/hash.ts';
-import { compareText } from '../util/order.ts';
+import { compareCodeUnits } from '../util/order.ts';
 import { copyTaskPart } from './copy.ts';
 import { croissant } from './croissant.ts';
 import { listFiles, type TaskRow, taskRows, toJsonl, writeParquet } from './exports.ts';
@@ -42,7 +42,7 @@ export async function writeSplits(temp: string, plan: ReleasePlan): Promise<Task
 
 /** question_list.json as the published release writes it: 2-space JSON, keys in entry order. */
 function publishedJson(entries: readonly Record<string, unknown>[]): string {
-  const sorted = [...entries].sort((a, b) => compareText(String(a.file_path), String(b.file_path)));
+  const sorted = [...entries].sort((a, b) => compareCodeUnits(String(a.file_path), String(b.file_path)));
   return `${JSON.stringify(sorted, null, 2)}\n`;
 }
 

@@ -1,6 +1,6 @@
 import { errorMessage } from '../errors.ts';
 import { Semaphore } from '../util/limit.ts';
-import { abortableSleep } from '../util/wait.ts';
+import { abortableSleep, backoffDelay } from '../util/wait.ts';
 import {
   type Executor,
   type RunCodeRequest,
@@ -18,7 +18,7 @@ export interface RemoteExecutorOptions {
   /** Extra attempts after the first, on SandboxError, non-200 answers and network errors. */
   retries: number;
   requestTimeoutMs: number;
-  /** First backoff step; attempt k waits a uniformly jittered time up to base * 2^k (capped). */
+  /** First backoff step; retry k waits between half and all of base * 2^(k-1) (capped). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
   /** Injected for tests: the sleeping and the jitter source. */
@@ -96,8 +96,8 @@ export class RemoteExecutor implements Executor {
   }
 
   #backoff(attempt: number): number {
-    const ceiling = Math.min(this.#options.backoffCapMs, this.#options.backoffBaseMs * 2 ** (attempt - 1));
-    return Math.round(ceiling * (0.5 + 0.5 * this.#options.random()));
+    const { backoffBaseMs: baseMs, backoffCapMs: capMs, random } = this.#options;
+    return backoffDelay({ baseMs, capMs, jitter: 'equal' }, attempt, random());
   }
 }
 

@@ -4,11 +4,6 @@ import { type ProviderName, prepareRequest } from '../llm/request.ts';
 import type { CompleteRequest, CompleteResult, LlmClient } from '../llm/types.ts';
 import { estimateTokens } from './tokens.ts';
 
-/** What the budget needs of the real client: a cache to tell free calls from paid ones. */
-export interface CachingClient extends LlmClient {
-  readonly cache: { get(hash: string): Promise<unknown> };
-}
-
 /**
  * The draft stage asked for a paid call after the run's spend reached --max-cost-usd. The
  * runner turns it into error(budget_exhausted): not fresh, so the next run retries it.
@@ -36,11 +31,11 @@ export class BudgetedLlmClient implements LlmClient {
   /** Calls refused because the budget was reached. */
   refused = 0;
   #reserved = 0;
-  readonly #inner: CachingClient;
+  readonly #inner: LlmClient;
   readonly #maxCostUsd: number;
   readonly #config: LlmConfig;
 
-  constructor(inner: CachingClient, maxCostUsd: number, config: LlmConfig) {
+  constructor(inner: LlmClient, maxCostUsd: number, config: LlmConfig) {
     this.#inner = inner;
     this.#maxCostUsd = maxCostUsd;
     this.#config = config;
@@ -50,7 +45,8 @@ export class BudgetedLlmClient implements LlmClient {
 
   async complete<T>(request: CompleteRequest<T>): Promise<CompleteResult<T>> {
     const prepared = prepareRequest(providerName(this.provider), this.model, request);
-    const cached = this.#config.cache !== 'off' && (await this.#inner.cache.get(prepared.hash)) !== undefined;
+    const cached =
+      this.#config.cache !== 'off' && (await this.#inner.cache?.get(prepared.hash)) !== undefined;
     if (cached) return this.#inner.complete(request);
     const estimate =
       estimateCost(this.#config.prices, this.model, estimateTokens(prepared.messages, this.#config)) ?? 0;

@@ -1,9 +1,8 @@
-import type { CachedLlmClient } from '../llm/client.ts';
 import type { StageEntry } from '../stages/registry.ts';
 import { BudgetedLlmClient } from './budget.ts';
 
 /**
- * With --max-cost-usd, the draft entry's LLM client is put under a spend cap; other entries
+ * With --max-cost-usd, the draft entry's LLM client (the context's) is put under a spend cap; other entries
  * (and runs without the flag) are returned as they are.
  */
 export function withSpendCap(entries: readonly StageEntry[], maxCostUsd: number | undefined): StageEntry[] {
@@ -17,13 +16,16 @@ export function withSpendCap(entries: readonly StageEntry[], maxCostUsd: number 
             const draft = await entry.load();
             return {
               async run(ctx, options) {
-                let budget: BudgetedLlmClient | undefined;
-                const wrapLlm = (client: CachedLlmClient) => {
-                  budget = new BudgetedLlmClient(client, maxCostUsd, ctx.config.llm);
-                  return budget;
+                let capped: Promise<BudgetedLlmClient> | undefined;
+                const llm = () => {
+                  capped ??= ctx
+                    .llm()
+                    .then((client) => new BudgetedLlmClient(client, maxCostUsd, ctx.config.llm));
+                  return capped;
                 };
-                const summary = await draft.run(ctx, { ...options, wrapLlm });
-                if (!budget) return summary;
+                const summary = await draft.run({ ...ctx, llm }, options);
+                if (!capped) return summary;
+                const budget = await capped;
                 const left = summary.errors.budget_exhausted ?? 0;
                 ctx.logger.info(
                   `draft: spent about $${budget.spent.toFixed(4)} of --max-cost-usd ${maxCostUsd}` +

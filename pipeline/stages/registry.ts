@@ -1,15 +1,18 @@
 import type { Context } from '../context.ts';
 import type { DatasetId } from '../ids.ts';
-import type { CachedLlmClient } from '../llm/client.ts';
-import type { LlmClient } from '../llm/types.ts';
 import type { StageSummary } from '../progress.ts';
 import type { StageName } from '../store/paths.ts';
 
-export interface StageRunOptions {
-  only?: DatasetId[];
+/**
+ * What every stage's `run` takes: `--only` and `--force`, and the stage's own settings (scrape's
+ * source, release's version) in `extra`. The LLM client and the executor come from the context.
+ */
+export interface StageRunOptions<Extra extends object = Record<never, never>> {
+  /** Only these datasets, among those the stage would process. */
+  only?: readonly DatasetId[];
+  /** Redo fresh datasets too. */
   force?: boolean;
-  /** Wraps the draft stage's LLM client (the spend cap of --max-cost-usd does). */
-  wrapLlm?: (client: CachedLlmClient) => LlmClient;
+  extra?: Extra;
 }
 
 export interface StageModule {
@@ -39,32 +42,12 @@ export const stages: readonly StageEntry[] = [
   {
     name: 'draft',
     summary: 'design tasks (LLM or offline heuristics) into processed/<id>/draft.json',
-    load: async () => {
-      const draft = await import('./draft/index.ts');
-      return {
-        async run(ctx, options) {
-          if (ctx.config.draft.provider === 'offline') return draft.run(ctx, options);
-          const { createLlmClient } = await import('../llm/index.ts');
-          const client = createLlmClient(ctx);
-          return draft.run(ctx, { ...options, llm: options.wrapLlm?.(client) ?? client });
-        },
-      };
-    },
+    load: () => import('./draft/index.ts'),
   },
   {
     name: 'build',
     summary: 'materialise task folders in the DARE-bench layout under processed/<id>/tasks/',
-    load: async () => {
-      const build = await import('./build/index.ts');
-      return {
-        async run(ctx, options) {
-          const rewrite = ctx.config.build.rewrite.enabled && ctx.config.draft.provider !== 'offline';
-          if (!rewrite) return build.run(ctx, options);
-          const { createLlmClient } = await import('../llm/index.ts');
-          return build.run(ctx, { ...options, llm: createLlmClient(ctx) });
-        },
-      };
-    },
+    load: () => import('./build/index.ts'),
   },
   {
     name: 'verify',

@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256, stableStringify } from '../util/hash.ts';
-import { CODE_VERSION } from '../version.ts';
+import { PACKAGE_VERSION } from '../version.ts';
 
 /**
  * What makes a stage's output, besides its inputs: the TypeScript modules reachable from its
@@ -106,7 +106,7 @@ export function stageCodeVersion(definition: {
   const key = stableStringify(definition.code ?? null) + definition.stage + (definition.version ?? '');
   let pending = cache.get(key);
   if (!pending) {
-    const base = `${CODE_VERSION}/${definition.stage}@${definition.version ?? '0'}`;
+    const base = `${PACKAGE_VERSION}/${definition.stage}@${definition.version ?? '0'}`;
     pending = definition.code
       ? codeDigest(definition.code).then((d) => `${base}+${d}`)
       : Promise.resolve(base);

@@ -1,7 +1,7 @@
 /**
  * At most `limit` tasks run at once; the others wait in arrival order. The one concurrency
- * limiter of the pipeline (LLM calls, Kaggle downloads): our own dozen lines rather than
- * p-limit, which is not a dependency and would add nothing these need.
+ * limiter of the pipeline (datasets of a stage, corpus tasks, LLM calls, Kaggle downloads):
+ * our own dozen lines rather than p-limit, which is not a dependency and would add nothing.
  */
 export class Semaphore {
   readonly #limit: number;
@@ -23,4 +23,32 @@ export class Semaphore {
       else this.#active -= 1;
     }
   }
+}
+
+/**
+ * Runs `fn` over items, at most `limit` at once, started in order of items; stops taking new
+ * ones when aborted or once one call threw. A throw is rethrown only after every call in
+ * flight ended.
+ */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const semaphore = new Semaphore(limit);
+  let failure: { error: unknown } | undefined;
+  await Promise.all(
+    items.map((item) =>
+      semaphore.run(async () => {
+        if (signal?.aborted || failure) return;
+        try {
+          await fn(item);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }),
+    ),
+  );
+  if (failure) throw failure.error;
 }

@@ -8,9 +8,3 @@
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-
-/**
- * The old name, kept only while its callers (audit/*, release/*, edited by others this round)
- * move to compareCodeUnits; it said "text" but the order is UTF-16 code units. Remove after.
- */
-export const compareText = compareCodeUnits;

@@ -32,7 +32,8 @@ async function build(processed: string, options: { cache?: 'read_write' | 'off';
   const config = configSchema.parse({
     paths: { raw: join(root, 'raw'), processed: join(root, processed), splits: join(root, 'splits') },
     build: { rewrite: { enabled: true } },
-    draft: { provider: 'openai' },
+    // Without a client: the offline provider, whose runs have none.
+    draft: { provider: options.llm === false ? 'offline' : 'openai' },
     llm: { cache: options.cache ?? 'read_write', openai: { base_url: `${server.url}/v1` } },
   });
   const logger = new Logger('error');
@@ -41,7 +42,7 @@ async function build(processed: string, options: { cache?: 'read_write' | 'off';
     options.llm === false
       ? undefined
       : createLlmClient({ config, paths: ctx.paths, logger, env: { OPENAI_API_KEY: 'sk-test-rewrite' } });
-  const summary = await run(ctx, { ids: [ID], force: true, ...(llm ? { llm } : {}) });
+  const summary = await run(llm ? { ...ctx, llm: async () => llm } : ctx, { only: [ID], force: true });
   await ctx.close();
   expect(summary.errors).toEqual({});
   const dir = join(root, processed, ID);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rejection } from '../../pipeline/errors.ts';
 import { asDatasetId, type DatasetId } from '../../pipeline/ids.ts';
-import { forEachLimited, runStage, type StageDefinition } from '../../pipeline/runner.ts';
+import { runStage, type StageDefinition } from '../../pipeline/runner.ts';
 import { writeJsonAtomic } from '../../pipeline/store/atomic.ts';
 import { ok } from '../../pipeline/store/outcome.ts';
 import { readStatus } from '../../pipeline/store/status.ts';
@@ -121,37 +121,5 @@ describe('outcome details', () => {
     const record = await readFile(ctx.paths.statusFile('draft', asDatasetId('a')), 'utf8');
     expect(record).not.toContain('sk-very-secret-key');
     expect(JSON.parse(record).outcome.detail).toBe('provider said: bad key ***');
-  });
-});
-
-describe('forEachLimited', () => {
-  it('never runs more than the limit at once and visits every item', async () => {
-    let running = 0;
-    let peak = 0;
-    const seen: number[] = [];
-    await forEachLimited([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 5));
-      seen.push(n);
-      running -= 1;
-    });
-    expect(peak).toBe(3);
-    expect(seen.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
-  });
-
-  it('stops taking items once aborted', async () => {
-    const controller = new AbortController();
-    const seen: number[] = [];
-    await forEachLimited(
-      [1, 2, 3, 4],
-      1,
-      async (n) => {
-        seen.push(n);
-        if (n === 2) controller.abort();
-      },
-      controller.signal,
-    );
-    expect(seen).toEqual([1, 2]);
   });
 });

@@ -48,7 +48,7 @@ describe.each(['openai', 'anthropic'] as const)(
       const processed = await profiled.processedCopy(`batch-${provider}`);
       const s = scenario(profiled.root, processed, providerYaml(server, batchYaml(60_000)));
       try {
-        const summary = await run(s.ctx, { llm: s.client() });
+        const summary = await run({ ...s.ctx, llm: async () => s.client() });
         expect(summary).toMatchObject({ processed: 4, ok: 4, errors: {} });
         expect(server.submissions()).toBe(1);
         expect(server.calls()).toBe(2);
@@ -85,7 +85,7 @@ describe.each(['openai', 'anthropic'] as const)(
         });
 
         // Everything is cached now: a forced rerun submits nothing and calls nothing.
-        const again = await run(s.ctx, { llm: s.client(), force: true });
+        const again = await run({ ...s.ctx, llm: async () => s.client() }, { force: true });
         expect(again).toMatchObject({ processed: 4, ok: 4 });
         expect([server.submissions(), server.calls()]).toEqual([1, 2]);
         expect((await s.draft(avocado)).requests.every((r) => r.cached && r.via === undefined)).toBe(true);
@@ -101,7 +101,7 @@ describe.each(['openai', 'anthropic'] as const)(
       // First process: submits, polls once (still running), stops waiting (max_wait_ms 0).
       const first = scenario(profiled.root, processed, providerYaml(server, batchYaml(0)));
       try {
-        const summary = await run(first.ctx, { llm: first.client() });
+        const summary = await run({ ...first.ctx, llm: async () => first.client() });
         expect(summary).toMatchObject({ processed: 4, ok: 0, errors: { llm_batch_pending: 4 } });
         expect(server.calls()).toBe(0);
         expect(await readStatus(first.ctx.paths, 'draft', lung)).toMatchObject({
@@ -115,7 +115,7 @@ describe.each(['openai', 'anthropic'] as const)(
       // A new process (new context, new client) polls the recorded batch and drafts from it.
       const second = scenario(profiled.root, processed, providerYaml(server, batchYaml(60_000)));
       try {
-        const summary = await run(second.ctx, { llm: second.client() });
+        const summary = await run({ ...second.ctx, llm: async () => second.client() });
         expect(summary).toMatchObject({ processed: 4, ok: 4, errors: {} });
         expect(second.log.join('\n')).toContain('0 submitted, 1 batch(es) resumed, 12 answered');
         expect(server.submissions()).toBe(1);

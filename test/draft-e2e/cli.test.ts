@@ -104,7 +104,7 @@ it('resumes a batch after the CLI process is killed between submit and results',
   // A new process (here in-process, with a new client) resumes polling the recorded batch.
   const s = scenario(profiled.root, processed, providerYaml(batchServer, slow.replace('60000', '1')));
   try {
-    const summary = await draft(s.ctx, { llm: s.client() });
+    const summary = await draft({ ...s.ctx, llm: async () => s.client() });
     expect(summary).toMatchObject({ processed: 4, ok: 4, errors: {} });
     expect(s.log.join('\n')).toContain('0 submitted, 1 batch(es) resumed, 12 answered');
     expect([batchServer.submissions(), batchServer.calls()]).toEqual([1, 0]);
@@ -141,7 +141,7 @@ it('after a kill between the provider accepting a batch and its record, the reru
     providerYaml(batchServer, '  batch:\n    enabled: true\n    poll_interval_ms: 1'),
   );
   try {
-    const summary = await draft(s.ctx, { llm: s.client() });
+    const summary = await draft({ ...s.ctx, llm: async () => s.client() });
     expect(summary).toMatchObject({ processed: 4, ok: 4, errors: {} });
     expect(s.log.join('\n')).toMatch(/found batch batch_1 that a stopped run submitted/);
     expect([batchServer.submissions(), batchServer.calls()]).toEqual([1, 0]);

@@ -42,7 +42,7 @@ describe.each(['openai', 'anthropic'] as const)(
       const yaml = providerYaml(server, '  max_answer_bytes: 65536\n  retries:\n    max_attempts: 2');
       const s = scenario(profiled.root, processed, yaml);
       try {
-        const summary = await run(s.ctx, { llm: s.client(), force: true });
+        const summary = await run({ ...s.ctx, llm: async () => s.client() }, { force: true });
         expect(summary).toMatchObject({
           total: 4,
           ok: 0,
@@ -82,7 +82,7 @@ it('stores a long answer once: in the cache, not again in drafts, records or sta
   const processed = await profiled.processedCopy('stored-once');
   const s = scenario(profiled.root, processed, providerYaml(server));
   try {
-    const summary = await run(s.ctx, { llm: s.client(), force: true });
+    const summary = await run({ ...s.ctx, llm: async () => s.client() }, { force: true });
     expect(summary.ok).toBe(4);
     const copies: string[] = [];
     for (const name of await readdir(processed, { recursive: true })) {

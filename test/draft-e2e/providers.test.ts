@@ -48,7 +48,7 @@ describe.each(['openai', 'anthropic'] as const)(
       const processed = await profiled.processedCopy(`run-${provider}`);
       const s = scenario(profiled.root, processed, providerYaml(server));
       try {
-        const first = await run(s.ctx, { llm: s.client(), force: true });
+        const first = await run({ ...s.ctx, llm: async () => s.client() }, { force: true });
         expect(first).toMatchObject({
           total: 4,
           processed: 4,
@@ -114,13 +114,13 @@ describe.each(['openai', 'anthropic'] as const)(
         );
 
         // --force redoes every dataset from the cache; a plain rerun finds them fresh.
-        const forced = await run(s.ctx, { llm: s.client(), force: true });
+        const forced = await run({ ...s.ctx, llm: async () => s.client() }, { force: true });
         expect(forced).toMatchObject({ processed: 4, ok: 2, rejected: first.rejected });
         const replayed = await s.draft(avocado);
         expect(replayed.requests.map((r) => [r.request_hash, r.cached])).toEqual(
           good.requests.map((r) => [r.request_hash, true]),
         );
-        const plain = await run(s.ctx, { llm: s.client() });
+        const plain = await run({ ...s.ctx, llm: async () => s.client() });
         expect(plain).toMatchObject({ fresh: 4, processed: 0 });
         expect(server.calls()).toBe(18);
 

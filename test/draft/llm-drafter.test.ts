@@ -56,7 +56,7 @@ describe('draft stage, LLM drafter (scripted client at the boundary)', () => {
       tabular_design: [personality('Personality_Type'), personality('Personality')],
       time_series_design: [noSeries],
     });
-    const summary = await run(work.ctx, { llm, only: [extrovert], force: true });
+    const summary = await run({ ...work.ctx, llm: async () => llm }, { only: [extrovert], force: true });
     expect(summary).toMatchObject({ ok: 1 });
     expect(llm.templatesCalled()).toEqual([
       'domain_label',
@@ -103,7 +103,7 @@ describe('draft stage, LLM drafter (scripted client at the boundary)', () => {
       tabular_design: [personality('Personality_Type'), personality('personality')],
       time_series_design: [noSeries],
     });
-    const summary = await run(work.ctx, { llm, only: [extrovert], force: true });
+    const summary = await run({ ...work.ctx, llm: async () => llm }, { only: [extrovert], force: true });
     expect(summary.rejected).toEqual({ llm_invalid_column: 1 });
     expect((await readStatus(work.ctx.paths, 'draft', extrovert))?.outcome).toMatchObject({
       status: 'rejected',
@@ -121,7 +121,7 @@ describe('draft stage, LLM drafter (scripted client at the boundary)', () => {
       tabular_design: [personality('Personality', 'regression'), personality('Personality', 'regression')],
       time_series_design: [noSeries],
     });
-    const summary = await run(work.ctx, { llm, only: [extrovert], force: true });
+    const summary = await run({ ...work.ctx, llm: async () => llm }, { only: [extrovert], force: true });
     expect(summary.rejected).toEqual({ llm_invalid_target_type: 1 });
     const draft = await readDraft(work.ctx, extrovert);
     expect(draft.families.regression).toMatchObject({
@@ -150,7 +150,7 @@ describe('draft stage, LLM drafter (scripted client at the boundary)', () => {
       time_series_entities: [{ entity_columns: 'none' }, { entity_columns: [], reason: 'one series' }],
       time_series_resample: [{ needed: false, rule: null, aggregation: null, reason: 'daily and regular' }],
     });
-    const summary = await run(work.ctx, { llm, only: [crypto], force: true });
+    const summary = await run({ ...work.ctx, llm: async () => llm }, { only: [crypto], force: true });
     expect(summary).toMatchObject({ ok: 1 });
     const formatRetry = llm.requests[3]?.messages.at(-1)?.content ?? '';
     expect(formatRetry).toMatch(
@@ -198,7 +198,7 @@ describe('draft stage, LLM drafter (scripted client at the boundary)', () => {
       tabular_design: [notTabular],
       time_series_design: [series, { ...series, time_format: '%m/%d/%Y' }],
     });
-    const summary = await run(work.ctx, { llm, only: [crypto], force: true });
+    const summary = await run({ ...work.ctx, llm: async () => llm }, { only: [crypto], force: true });
     expect(summary.rejected).toEqual({ llm_invalid_time_format: 1 });
     const draft = await readDraft(work.ctx, crypto);
     expect(draft.families.time_series).toMatchObject({

@@ -29,7 +29,10 @@ const records = new Map<string, RunRecord[]>();
 beforeAll(async () => {
   const ids = [DIABETES, CARS, SOCIAL];
   const ctx = testContext(root, `release:\n  eval_pinned: [${ids.join(', ')}]\n`);
-  const { dir } = await release(ctx, { corpus: published, version: '1.0.0', only: ids.map(asDatasetId) });
+  const { dir } = await release(ctx, {
+    extra: { corpus: published, version: '1.0.0' },
+    only: ids.map(asDatasetId),
+  });
   await ctx.close();
   releaseDir = join(dir, 'eval');
   executor = await startExecutor();

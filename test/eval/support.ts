@@ -23,7 +23,10 @@ export const ANSCOMBE_TASK = `${ANSCOMBE}_reg`;
 /** A release of one tiny fixture dataset (Anscombe's quartet, a regression task) in its eval split. */
 export async function buildSmallRelease(root: string): Promise<string> {
   const ctx = testContext(root, `release:\n  eval_pinned: [${ANSCOMBE}]\n`);
-  const { dir } = await release(ctx, { corpus: published, version: '1.0.0', only: [asDatasetId(ANSCOMBE)] });
+  const { dir } = await release(ctx, {
+    extra: { corpus: published, version: '1.0.0' },
+    only: [asDatasetId(ANSCOMBE)],
+  });
   await ctx.close();
   return join(dir, 'eval');
 }

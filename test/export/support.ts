@@ -40,8 +40,7 @@ export async function smallRelease(): Promise<SmallRelease> {
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   const ctx = createContext({ config: parsed.config, cwd: process.cwd(), logger: new Logger('error') });
   const made = await release(ctx, {
-    corpus: published,
-    version: '1.0.0',
+    extra: { corpus: published, version: '1.0.0' },
     only: exportDatasets.map((d) => asDatasetId(d)),
   });
   return {

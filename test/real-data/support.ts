@@ -40,7 +40,7 @@ const buildRecordSchema = z.object({
 });
 
 export async function buildOf(ctx: Context, id: DatasetId) {
-  await runBuild(ctx, { ids: [id] });
+  await runBuild(ctx, { only: [id] });
   return buildRecordSchema.parse(JSON.parse(await readFile(ctx.paths.artifact(id, 'build.json'), 'utf8')));
 }
 

@@ -29,8 +29,7 @@ describe('dare-forge diff of two real releases', { timeout: 180_000 }, () => {
     ];
     await writeFile(join(corpus, 'question_list.json'), JSON.stringify(list));
     const a = await release(testContext(root, 'release:\n  eval_fraction: 0.2\n'), {
-      corpus,
-      version: '1.0.0',
+      extra: { corpus, version: '1.0.0' },
     });
     const reworded = list.find((e) => ![removed, edited].includes(e.file_path))?.file_path as string;
     const kept = list
@@ -41,8 +40,7 @@ describe('dare-forge diff of two real releases', { timeout: 180_000 }, () => {
     await writeFile(join(corpus, 'databases', edited, 'source', 'metadata.txt'), 'edited\n');
     // A larger eval fraction moves tasks train -> eval.
     const b = await release(testContext(root, 'release:\n  eval_fraction: 0.6\n'), {
-      corpus,
-      version: '1.1.0',
+      extra: { corpus, version: '1.1.0' },
     });
     const splitIn = (m: typeof a.manifest) => new Map(m.tasks.map((t) => [t.task, t.split]));
     const [s1, s2] = [splitIn(a.manifest), splitIn(b.manifest)];

@@ -102,7 +102,7 @@ describe('release --corpus of a hostile corpus', { timeout: 120_000 }, () => {
 
     const root = await testdir();
     const ctx = testContext(root);
-    const result = await release(ctx, { corpus, version: '1.0.0' });
+    const result = await release(ctx, { extra: { corpus, version: '1.0.0' } });
     await ctx.close();
 
     expect(result.tasks.map((t) => t.task)).toEqual(['hostile_good_reg', 'hostile_long_reg']);

@@ -20,8 +20,8 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
   it('is byte-identical when released twice, and its manifest hashes every file', async () => {
     const root = await testdir();
     const ctx = testContext(root);
-    const first = await release(ctx, { corpus: published, version: '1.0.0' });
-    const second = await release(ctx, { corpus: published, version: '1.0.1' });
+    const first = await release(ctx, { extra: { corpus: published, version: '1.0.0' } });
+    const second = await release(ctx, { extra: { corpus: published, version: '1.0.1' } });
     await ctx.close();
     const a = await treeHashes(first.dir);
     const b = await treeHashes(second.dir);
@@ -29,7 +29,10 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const versioned = ['manifest.json', 'README.md', 'LICENSE_DISTRIBUTION.md', 'croissant.json'];
     for (const path of Object.keys(a)) if (!versioned.includes(path)) expect(b[path], path).toBe(a[path]);
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
-    const again = await release(testContext(root), { corpus: published, version: '1.0.0', force: true });
+    const again = await release(testContext(root), {
+      extra: { corpus: published, version: '1.0.0' },
+      force: true,
+    });
     expect(await treeHashes(again.dir)).toEqual(a);
     const manifest = JSON.parse(await readFile(join(first.dir, 'manifest.json'), 'utf8')) as Manifest;
     const { 'manifest.json': _, ...files } = a;
@@ -40,7 +43,7 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
   it('keeps every task folder exactly in the published layout', async () => {
     const root = await testdir();
     const ctx = testContext(root);
-    const { dir } = await release(ctx, { corpus: published, version: '1.0.0' });
+    const { dir } = await release(ctx, { extra: { corpus: published, version: '1.0.0' } });
     await ctx.close();
     const publishedList = JSON.parse(await readFile(join(published, 'question_list.json'), 'utf8')) as Record<
       string,
@@ -72,7 +75,7 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
   it('puts the most recently updated datasets in eval and keeps near-duplicate tables on one side', async () => {
     const root = await testdir();
     const ctx = testContext(root, 'release:\n  eval_fraction: 0.2\n');
-    const { manifest, dir } = await release(ctx, { corpus: published, version: '1.0.0' });
+    const { manifest, dir } = await release(ctx, { extra: { corpus: published, version: '1.0.0' } });
     await ctx.close();
     const { tasks, rejected } = await collectCorpusTasks(published);
     expect(rejected).toEqual([]);
@@ -100,7 +103,7 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const root = await testdir();
     const pinned = 'carlmcbrideellis_data-anscombes-quartet';
     const ctx = testContext(root, `release:\n  eval_pinned: [${pinned}]\n  open_license_ids: [CC0-1.0]\n`);
-    const { dir, manifest } = await release(ctx, { corpus: published, version: '1.0.0' });
+    const { dir, manifest } = await release(ctx, { extra: { corpus: published, version: '1.0.0' } });
     await ctx.close();
     expect(manifest.tasks.filter((t) => t.split === 'eval').map((t) => t.task)).toEqual([`${pinned}_reg`]);
     const open = JSON.parse(await readFile(join(dir, 'open_license/train_question_list.json'), 'utf8')) as {
@@ -118,7 +121,7 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
   it('writes a Croissant 1.0 file with the required properties and checksummed files', async () => {
     const root = await testdir();
     const ctx = testContext(root);
-    const { dir } = await release(ctx, { corpus: published, version: '1.2.3' });
+    const { dir } = await release(ctx, { extra: { corpus: published, version: '1.2.3' } });
     await ctx.close();
     const doc = JSON.parse(await readFile(join(dir, 'croissant.json'), 'utf8'));
     for (const key of [
@@ -164,7 +167,7 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     const corpus = join(root, 'corpus');
     await cp(published, corpus, { recursive: true });
     const ctx = testContext(root);
-    const a = await release(ctx, { corpus, version: '1.0.0' });
+    const a = await release(ctx, { extra: { corpus, version: '1.0.0' } });
     const list = JSON.parse(await readFile(join(corpus, 'question_list.json'), 'utf8')) as {
       file_path: string;
     }[];
@@ -176,7 +179,7 @@ describe('release of the fixture corpus', { timeout: 120_000 }, () => {
     await rm(join(corpus, 'databases', removed), { recursive: true });
     const changed = 'jacopoferretti_lung-capacity-of-kids_reg';
     await writeFile(join(corpus, 'databases', changed, 'source', 'metadata.txt'), 'edited\n');
-    const b = await release(ctx, { corpus, version: '1.1.0' });
+    const b = await release(ctx, { extra: { corpus, version: '1.1.0' } });
     await ctx.close();
     const diff = diffManifests(a.manifest, b.manifest);
     expect(diff.removed.map((r) => r.task)).toEqual([removed]);

@@ -20,8 +20,7 @@ export async function trainRelease(): Promise<{ root: string; split: string; cle
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   const ctx = createContext({ config: parsed.config, cwd: process.cwd(), logger: new Logger('error') });
   const made = await release(ctx, {
-    corpus: published,
-    version: '1.0.0',
+    extra: { corpus: published, version: '1.0.0' },
     only: [AVOCADO, ANSCOMBE].map((t) => asDatasetId(t.replace(/_(class|reg)$/, ''))),
   });
   await ctx.close();

@@ -17,9 +17,9 @@ describe('verify stage over a built dataset', () => {
     const root = await testdir();
     await setUpFixtureCorpus(root);
     const ctx = testContext(root);
-    expect((await build(ctx, { ids: [dataset] })).ok).toBe(1);
+    expect((await build(ctx, { only: [dataset] })).ok).toBe(1);
 
-    const summary = await verify(ctx, { executor: pool(), only: [dataset] });
+    const summary = await verify({ ...ctx, executor: () => pool() }, { only: [dataset] });
     expect(summary.errors).toEqual({});
     expect(summary.ok).toBe(1);
     const verdict = verdictSchema.parse(
@@ -49,11 +49,11 @@ describe('verify stage over a built dataset', () => {
     );
     expect((await stat(written)).size).toBeGreaterThan(0);
 
-    const again = await verify(ctx, { executor: pool(), only: [dataset] });
+    const again = await verify({ ...ctx, executor: () => pool() }, { only: [dataset] });
     expect(again.fresh).toBe(1);
     const verdictPath = join(ctx.paths.processedDir(dataset), 'verdict.json');
     const before = await readFile(verdictPath);
-    expect((await verify(ctx, { executor: pool(), only: [dataset], force: true })).ok).toBe(1);
+    expect((await verify({ ...ctx, executor: () => pool() }, { only: [dataset], force: true })).ok).toBe(1);
     expect((await readFile(verdictPath)).equals(before), 'verdict.json is byte-identical when redone').toBe(
       true,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareOutputs, parseCsv } from '../../pipeline/stages/verify/drift.ts';
+import { compareOutputs } from '../../pipeline/stages/verify/drift.ts';
 import { discrimination, learnability } from '../../pipeline/stages/verify/tabular.ts';
 import { decideTask, fail, flag, fromProgramFailure, pass } from '../../pipeline/stages/verify/verdict.ts';
 import { checks } from './support.ts';
@@ -22,11 +22,17 @@ describe('drift between a regenerated and a shipped prediction file', () => {
     expect(compareOutputs(shipped, null).kind).toBe('missing_shipped');
   });
 
-  it('reads quoted csv cells the way pandas writes them', () => {
-    expect(parseCsv('a,b\r\n"x ""q"", y",\n')).toEqual([
-      ['a', 'b'],
-      ['x "q", y', ''],
-    ]);
+  it('reads quoted csv cells the way pandas writes them, a missing cell as the empty string', () => {
+    const shipped = Buffer.from('a,b\n"x ""q"", y",\n');
+    expect(compareOutputs(Buffer.from('a,b\r\n"x ""q"", y",""\r\n'), shipped)).toEqual({
+      kind: 'float',
+      cells_differing: 0,
+      max_relative_difference: 0,
+    });
+    expect(compareOutputs(Buffer.from('a,b\n"x ""q"", z",\n'), shipped)).toMatchObject({
+      kind: 'values',
+      cells_differing: 1,
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { abortableSleep, parseRetryAfter } from '../../util/wait.ts';
+import { abortableSleep, backoffDelay as jittered, parseRetryAfter } from '../../util/wait.ts';
 
 /** Effects the client waits with; tests pass a sleep that returns at once and records. */
 export interface Timing {
@@ -20,8 +20,8 @@ export interface BackoffPolicy {
 }
 
 /**
- * Full jitter (AWS architecture blog): wait uniformly in [0, min(cap, base * 2^retry)], so
- * clients that failed together do not retry together. Retry-After, when given, is a floor.
+ * Full jitter: wait uniformly in [0, min(cap, base * 2^retry)] (`retry` counts from 0 here).
+ * Retry-After, when given, is a floor.
  */
 export function backoffDelay(
   policy: BackoffPolicy,
@@ -29,9 +29,12 @@ export function backoffDelay(
   random: number,
   retryAfterMs?: number,
 ): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(retry, 30));
-  const jittered = Math.floor(random * ceiling);
-  return Math.max(jittered, retryAfterMs ?? 0);
+  const drawn = jittered(
+    { baseMs: policy.baseDelayMs, capMs: policy.maxDelayMs, jitter: 'full' },
+    retry + 1,
+    random,
+  );
+  return Math.max(drawn, retryAfterMs ?? 0);
 }
 
 export { parseRetryAfter };

@@ -6,7 +6,7 @@ import { errorMessage, Rejection } from '../../errors.ts';
 import { type DatasetId, type TaskFamily, taskId } from '../../ids.ts';
 import type { LlmClient } from '../../llm/types.ts';
 import type { StageSummary } from '../../progress.ts';
-import { type RunOptions, runStage, type StageDefinition, type StageResult } from '../../runner.ts';
+import { runStage, type StageDefinition, type StageResult } from '../../runner.ts';
 import { writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { listDatasetDirs, readStatus } from '../../store/status.ts';
@@ -15,6 +15,7 @@ import { pathExists } from '../../util/fs.ts';
 import { sha256File } from '../../util/hash.ts';
 import type { Draft, TabularDecision } from '../draft/schema.ts';
 import { inflatedCap, inflatedSetting } from '../profile/dataset.ts';
+import type { StageRunOptions } from '../registry.ts';
 import { type ComposeInput, composeTabular, composeTimeSeries } from './compose.ts';
 import { checkProfiledColumns, dialectOf, readBuildInputs } from './inputs.ts';
 import { metadataText } from './metadata.ts';
@@ -236,24 +237,21 @@ function buildOutcome(records: readonly FamilyRecord[]) {
   return ok(`${built.length} task(s): ${built.map((r) => r.task).join(', ')}${rewriteNote}`);
 }
 
-export interface BuildRunOptions extends RunOptions {
-  /** Datasets to build; default every dataset whose draft ended ok, plus those built before. */
-  ids?: readonly DatasetId[];
-  /** Only these datasets (`--only`). */
-  only?: readonly DatasetId[];
-  /** The LLM client for build.rewrite (questions keep their template text without one). */
-  llm?: LlmClient;
-}
-
-export async function run(ctx: Context, opts: BuildRunOptions = {}): Promise<StageSummary> {
+/**
+ * Builds every dataset whose draft ended ok, plus those built before (or only the given ones
+ * among them). build.rewrite uses the context's LLM client unless draft.provider is offline.
+ */
+export async function run(ctx: Context, opts: StageRunOptions = {}): Promise<StageSummary> {
   const only = opts.only ? new Set<string>(opts.only) : undefined;
-  const ids = opts.ids ?? (await draftedDatasets(ctx)).filter((id) => !only || only.has(id));
-  if (ctx.config.build.rewrite.enabled && !opts.llm) {
+  const ids = (await draftedDatasets(ctx)).filter((id) => !only || only.has(id));
+  const rewrite = ctx.config.build.rewrite.enabled && ctx.config.draft.provider !== 'offline';
+  const llm = rewrite ? await ctx.llm() : undefined;
+  if (ctx.config.build.rewrite.enabled && !llm) {
     ctx.logger.warn(
       'build.rewrite.enabled is set but no LLM client is available: questions keep their template text.',
     );
   }
-  const summary = await runStage(ctx, makeBuildStage(opts.llm), ids, { force: opts.force });
+  const summary = await runStage(ctx, makeBuildStage(llm), ids, { force: opts.force });
   const note = formatNote(ctx.config.build, await verifiableFormatsFor(ctx, ctx.config.verify.python));
   return note ? { ...summary, notes: [note] } : summary;
 }

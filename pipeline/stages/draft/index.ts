@@ -12,6 +12,7 @@ import { failed, ok, rejected } from '../../store/outcome.ts';
 import { datasetsOkAt } from '../../store/status.ts';
 import { sha256File } from '../../util/hash.ts';
 import { profileSchema } from '../profile/schema.ts';
+import type { StageRunOptions } from '../registry.ts';
 import { checkedFamilies, rejectionOf } from './assemble.ts';
 import { type BatchOutcome, runDraftBatch, withBatchUsage } from './batch.ts';
 import { draftInputFiles, loadDraftInput } from './inputs.ts';
@@ -136,14 +137,11 @@ function okFamilies(draft: Draft): string {
 
 export const draftStage: StageDefinition = makeDraftStage();
 
-export interface DraftRunOptions {
-  only?: readonly DatasetId[];
-  force?: boolean;
-  llm?: LlmClient;
-}
-
-/** Drafts every dataset whose profile is ok (or only the given ones among them). */
-export async function run(ctx: Context, options: DraftRunOptions = {}): Promise<StageSummary> {
+/**
+ * Drafts every dataset whose profile is ok (or only the given ones among them), with the
+ * context's LLM client unless draft.provider is offline.
+ */
+export async function run(ctx: Context, options: StageRunOptions = {}): Promise<StageSummary> {
   const ready = await datasetsOkAt(ctx.paths, 'profile');
   const missing = options.only?.filter((id) => !ready.includes(id)) ?? [];
   if (missing.length > 0) {
@@ -153,7 +151,7 @@ export async function run(ctx: Context, options: DraftRunOptions = {}): Promise<
   }
   const ids = options.only ? ready.filter((id) => options.only?.includes(id)) : ready;
   const force = options.force ?? false;
-  const { llm } = options;
+  const llm = ctx.config.draft.provider === 'offline' ? undefined : await ctx.llm();
   let summary: StageSummary;
   if (llm && ctx.config.draft.provider !== 'offline' && ctx.config.llm.batch.enabled) {
     const batch = await runDraftBatch(ctx, makeDraftStage(llm), llm, ids, force);

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
 import type { Context } from '../../context.ts';
 import { Rejection } from '../../errors.ts';
 import type { DatasetId } from '../../ids.ts';
@@ -11,6 +9,7 @@ import {
   kaggleMetadataSchema,
 } from '../../sources/shapes.ts';
 import type { Paths } from '../../store/paths.ts';
+import { readJsonArtifact } from '../../store/read-artifact.ts';
 import { type Profile, profileSchema, type TableProfile } from '../profile/schema.ts';
 import { sampleValues } from './columns.ts';
 import { rawTimeValues } from './raw-values.ts';
@@ -35,44 +34,14 @@ export function draftInputFiles(paths: Paths, id: DatasetId) {
   };
 }
 
-async function readJson<T>(
-  path: string,
-  schema: z.ZodType<T>,
-  what: string,
-  optional: boolean,
-): Promise<T | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Rejection('missing_input', `${what} is missing at ${path}: run the previous stage again`);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new Rejection(
-      'invalid_input',
-      `${what} at ${path} is not JSON: run the previous stage with --force`,
-    );
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Rejection(
-      'invalid_input',
-      `${what} at ${path} does not match its schema (${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''})`,
-    );
-  }
-  return parsed.data;
-}
-
 export async function loadDraftInput(ctx: Context, id: DatasetId): Promise<DraftInput> {
   const files = draftInputFiles(ctx.paths, id);
-  const profile = await readJson(files.profile, profileSchema, 'profile.json', false);
-  const metadata = await readJson(files.metadata, kaggleMetadataSchema, 'metadata.json', false);
-  const listing = await readJson(files.listing, kaggleListItemSchema, 'listing.json', true);
+  const profile = await readJsonArtifact(files.profile, profileSchema, { what: 'profile.json' });
+  const metadata = await readJsonArtifact(files.metadata, kaggleMetadataSchema, { what: 'metadata.json' });
+  const listing = await readJsonArtifact(files.listing, kaggleListItemSchema, {
+    what: 'listing.json',
+    optional: true,
+  });
   if (!profile || !metadata) throw new Rejection('missing_input', `inputs of ${id} are missing`);
   const table = profile.tables.find((candidate) => candidate.file === profile.main_table.file);
   if (!table) {

@@ -1,13 +1,13 @@
 import { rm } from 'node:fs/promises';
 import type { Context } from '../../context.ts';
 import { UserError } from '../../errors.ts';
-import type { DatasetId } from '../../ids.ts';
 import type { StageSummary } from '../../progress.ts';
 import { runStage, type StageDefinition } from '../../runner.ts';
 import { writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { datasetsOkAt } from '../../store/status.ts';
 import { sha256File } from '../../util/hash.ts';
+import type { StageRunOptions } from '../registry.ts';
 import { profileDataset } from './dataset.ts';
 import { listRawFiles } from './files.ts';
 import { profileSchema } from './schema.ts';
@@ -50,13 +50,8 @@ export const profileStage: StageDefinition = {
   },
 };
 
-export interface ProfileOptions {
-  only?: DatasetId[];
-  force?: boolean;
-}
-
 /** Profiles every dataset whose scrape ended ok (or just `only`). */
-export async function run(ctx: Context, options: ProfileOptions = {}): Promise<StageSummary> {
+export async function run(ctx: Context, options: StageRunOptions = {}): Promise<StageSummary> {
   const scraped = await datasetsOkAt(ctx.paths, 'scrape');
   let ids = scraped;
   if (options.only) {

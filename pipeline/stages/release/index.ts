@@ -12,11 +12,14 @@ import { readLimitsFrom } from '../../util/inside.ts';
 import type { StageRunOptions } from '../registry.ts';
 import { existingRelease, releaseInputsHash } from './freshness.ts';
 
-export interface ReleaseRunOptions extends StageRunOptions {
+export interface ReleaseExtra {
+  /** Default: release.version. */
   version?: string;
   /** Release an existing corpus in the published layout instead of processed/. */
   corpus?: string;
 }
+
+export type ReleaseRunOptions = StageRunOptions<ReleaseExtra>;
 
 export interface ReleaseOutcome extends ReleaseResult {
   tasks: ReleaseTask[];
@@ -47,9 +50,10 @@ function nothingMessage(
   options: ReleaseRunOptions,
   left: readonly { reason: string }[],
 ): string {
-  const where = options.corpus ? `corpus ${options.corpus}` : ctx.paths.processed;
+  const corpus = options.extra?.corpus;
+  const where = corpus ? `corpus ${corpus}` : ctx.paths.processed;
   const scope = options.only ? ` among --only ${options.only.join(',')}` : '';
-  const next = options.corpus
+  const next = corpus
     ? 'check that the corpus holds question_list.json and databases/'
     : 'run `dare-forge verify` (or `dare-forge run`) first; `dare-forge audit` says why tasks failed';
   const reasons = Object.entries(countReasons(left))
@@ -69,9 +73,10 @@ function countReasons(left: readonly { reason: string }[]): Record<string, numbe
  * left alone). A release of other inputs is immutable: refused unless `force`.
  */
 export async function release(ctx: Context, options: ReleaseRunOptions = {}): Promise<ReleaseOutcome> {
-  const collected = options.corpus
+  const corpus = options.extra?.corpus;
+  const collected = corpus
     ? {
-        ...(await collectCorpusTasks(options.corpus, readLimitsFrom(ctx.config.corpus.limits))),
+        ...(await collectCorpusTasks(corpus, readLimitsFrom(ctx.config.corpus.limits))),
         excluded: [],
       }
     : { ...(await collectProcessedTasks(ctx)), rejected: [] };
@@ -80,7 +85,7 @@ export async function release(ctx: Context, options: ReleaseRunOptions = {}): Pr
   const only = options.only ? new Set<string>(options.only) : undefined;
   const chosen = only ? collected.tasks.filter((t) => only.has(t.dataset)) : collected.tasks;
   const excluded = only ? collected.excluded.filter((e) => only.has(e.dataset)) : collected.excluded;
-  const version = options.version ?? ctx.config.release.version;
+  const version = options.extra?.version ?? ctx.config.release.version;
   if (chosen.length === 0) {
     const left = [...excluded, ...collected.rejected.map((r) => ({ ...r, dataset: r.task }))];
     throw new NothingToRelease(nothingMessage(ctx, version, options, left), left);
@@ -138,7 +143,7 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
     );
     return emptySummary('release');
   }
-  const version = options.version ?? ctx.config.release.version;
+  const version = options.extra?.version ?? ctx.config.release.version;
   // A release is immutable once written, so `run` does not make one of an unfinished corpus:
   // datasets in error are retried by the next run, which then releases.
   const inError = await datasetsInError(ctx);
@@ -152,7 +157,7 @@ export async function run(ctx: Context, options: ReleaseRunOptions = {}): Promis
   ctx.progress.emit({ type: 'stage:start', stage: 'release', total: 1 });
   let result: ReleaseOutcome;
   try {
-    result = await release(ctx, { ...options, version });
+    result = await release(ctx, { ...options, extra: { ...options.extra, version } });
   } catch (error) {
     if (!(error instanceof NothingToRelease)) throw error;
     ctx.logger.warn(error.message);

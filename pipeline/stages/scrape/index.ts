@@ -13,12 +13,10 @@ import { replaceDirAtomic, sweepLeftovers, writeJsonAtomic } from '../../store/a
 import { ok } from '../../store/outcome.ts';
 import { sha256File } from '../../util/hash.ts';
 import { didYouMean } from '../../util/suggest.ts';
+import type { StageRunOptions } from '../registry.ts';
 
-export interface ScrapeOptions {
-  only?: readonly DatasetId[];
-  force?: boolean;
-  source?: Source['kind'];
-}
+/** Scrape's own setting: a source kind other than source.kind. */
+export type ScrapeOptions = StageRunOptions<{ source?: Source['kind'] }>;
 
 /**
  * The listing fields that mean "the dataset changed" (counters like viewCount do not). An
@@ -182,7 +180,7 @@ async function sweepOwnTempDirs(ctx: Context, ids: ReadonlySet<string>): Promise
 }
 
 export async function run(ctx: Context, options: ScrapeOptions = {}): Promise<StageSummary> {
-  const source = await sourceFor(ctx, options.source);
+  const source = await sourceFor(ctx, options.extra?.source);
   let items = await source.list(ctx);
   const listed = items.map((item) => datasetIdFromRef(item.ref));
   if (ctx.config.source.max_datasets !== undefined) items = items.slice(0, ctx.config.source.max_datasets);

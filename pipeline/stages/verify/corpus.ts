@@ -6,6 +6,7 @@ import { errorMessage, UserError } from '../../errors.ts';
 import { type Executor, environmentFingerprint } from '../../sandbox/index.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
 import { type CorpusReadLimits, defaultReadLimits, readInside } from '../../util/inside.ts';
+import { forEachLimited } from '../../util/limit.ts';
 import { breakdownSchema, corpusBreakdown } from './corpus-summary.ts';
 import { compareOutputs, type Drift, driftKinds } from './drift.ts';
 import { verdictEnvironment } from './environment.ts';
@@ -104,19 +105,21 @@ export async function verifyCorpus(options: CorpusOptions): Promise<CorpusReport
   }
   const fingerprint = await environmentFingerprint(options.executor);
   const entries: CorpusReport['tasks'] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length && !options.signal?.aborted) {
-      const index = next++;
+  const indexes = tasks.map((_, index) => index);
+  await forEachLimited(
+    indexes,
+    options.concurrency,
+    async (index) => {
       const task = tasks[index] ?? '';
-      entries[index] = await verifyOne(databases, task, options).catch((error: unknown) => {
+      const entry = await verifyOne(databases, task, options).catch((error: unknown) => {
         if (options.signal?.aborted) throw error;
         return failedEntry(task, error);
       });
-      options.onTask?.(task, entries[index].drift);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+      entries[index] = entry;
+      options.onTask?.(task, entry.drift);
+    },
+    options.signal,
+  );
   const summary: Record<string, number> = { tasks: tasks.length };
   for (const entry of entries) {
     summary[`verdict_${entry.verdict.status}`] = (summary[`verdict_${entry.verdict.status}`] ?? 0) + 1;

@@ -1,3 +1,5 @@
+import { parseCsv } from '../../util/csv.ts';
+
 /** Relative difference under which two numbers count as the same value printed differently. */
 export const FLOAT_TOLERANCE = 1e-9;
 
@@ -24,39 +26,6 @@ export interface Drift {
   max_relative_difference: number;
 }
 
-/** Minimal RFC 4180 reader: pandas quotes labels holding commas, quotes or newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\n' || char === '\r') {
-      if (char === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += char;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
-
 function relativeDifference(a: string, b: string): number | null {
   if (a.trim() === '' || b.trim() === '') return null;
   const [x, y] = [Number(a), Number(b)];
@@ -69,7 +38,10 @@ export function compareOutputs(regenerated: Buffer | null, shipped: Buffer | nul
   if (!regenerated) return { kind: 'not_regenerated', ...none };
   if (!shipped) return { kind: 'missing_shipped', ...none };
   if (regenerated.equals(shipped)) return { kind: 'identical', ...none };
-  const [ours, theirs] = [parseCsv(regenerated.toString('utf8')), parseCsv(shipped.toString('utf8'))];
+  // Cells as text: a missing value (empty field) compares as the empty string.
+  const textCells = (file: Buffer) =>
+    parseCsv(file.toString('utf8')).map((row) => row.map((cell) => cell ?? ''));
+  const [ours, theirs] = [textCells(regenerated), textCells(shipped)];
   let cells = 0;
   let maxDifference = 0;
   let numericOnly = ours.length === theirs.length;

@@ -7,16 +7,12 @@ import type { DatasetId } from '../../ids.ts';
 import type { StageSummary } from '../../progress.ts';
 import { runStage, type StageDefinition, type StageResult } from '../../runner.ts';
 import { cachedFingerprint } from '../../sandbox/fingerprint-cache.ts';
-import {
-  createExecutor,
-  type EnvironmentFingerprint,
-  type Executor,
-  environmentFingerprint,
-} from '../../sandbox/index.ts';
+import { type EnvironmentFingerprint, type Executor, environmentFingerprint } from '../../sandbox/index.ts';
 import { LazyExecutor } from '../../sandbox/lazy.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../../store/atomic.ts';
 import { ok } from '../../store/outcome.ts';
 import { datasetsOkAt } from '../../store/status.ts';
+import type { StageRunOptions } from '../registry.ts';
 import { verdictEnvironment } from './environment.ts';
 import { REFERENCE_PREDICTIONS, taskFileHashes, taskFolderHash, taskFolders } from './inputs.ts';
 import { programHashes } from './python-checks.ts';
@@ -114,15 +110,8 @@ async function verifyDataset(
   };
 }
 
-export interface VerifyRunOptions {
-  only?: readonly DatasetId[];
-  force?: boolean;
-  /** An executor to use (tests, a shared pool); default: the one verify.executor names, closed after. */
-  executor?: Executor;
-}
-
 /** Verifies every dataset whose build is ok (or only the given ones among them). */
-export async function run(ctx: Context, options: VerifyRunOptions = {}): Promise<StageSummary> {
+export async function run(ctx: Context, options: StageRunOptions = {}): Promise<StageSummary> {
   const ready = await datasetsOkAt(ctx.paths, 'build');
   const missing = options.only?.filter((id) => !ready.includes(id)) ?? [];
   if (missing.length > 0) {
@@ -131,12 +120,10 @@ export async function run(ctx: Context, options: VerifyRunOptions = {}): Promise
     );
   }
   const ids = options.only ? ready.filter((id) => options.only?.includes(id)) : ready;
-  // The pool starts on the first job: with every dataset fresh and the environment's
-  // fingerprint cached, a rerun starts no Python.
-  const lazy = options.executor
-    ? undefined
-    : new LazyExecutor(ctx.config.verify.executor, () => createExecutor(ctx.config.verify));
-  const executor = options.executor ?? (lazy as LazyExecutor);
+  // The context's pool starts on the first job: with every dataset fresh and the environment's
+  // fingerprint cached, a rerun starts no Python. A handed-in executor (tests) is used as is.
+  const executor = ctx.executor();
+  const lazy = executor instanceof LazyExecutor ? executor : undefined;
   try {
     const fingerprint = await verifyFingerprint(ctx, executor, Boolean(lazy));
     const stage = makeVerifyStage({ executor, fingerprint }, checksConfig(ctx));
@@ -144,7 +131,6 @@ export async function run(ctx: Context, options: VerifyRunOptions = {}): Promise
   } finally {
     if (lazy)
       ctx.logger.debug(`verify: sandbox ${lazy.started ? 'started' : 'not started (nothing to run)'}`);
-    if (!options.executor) await executor.close();
   }
 }
 
