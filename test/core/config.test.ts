@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { configJsonSchema } from '../../pipeline/config/json-schema.ts';
 import { loadConfig, parseConfigText } from '../../pipeline/config/load.ts';
 import { portableConfig } from '../../pipeline/config/paths.ts';
-import { hashValue } from '../../pipeline/util/hash.ts';
 import { UserError } from '../../pipeline/errors.ts';
+import { hashValue } from '../../pipeline/util/hash.ts';
 import { testdir } from '../support/testdir.ts';
 
 describe('config', () => {
@@ -71,7 +71,11 @@ describe('portableConfig (the release config_hash)', () => {
   it('is the same from any checkout or mirror folder, and changes with a setting', async () => {
     const dir = await testdir();
     const hashes: string[] = [];
-    for (const [folder, seed] of [['a/b', 1], ['c', 1], ['c', 2]] as const) {
+    for (const [folder, seed] of [
+      ['a/b', 1],
+      ['c', 1],
+      ['c', 2],
+    ] as const) {
       await mkdir(`${dir}/${folder}/mirror`, { recursive: true });
       const file = `${dir}/${folder}/run.yaml`;
       await writeFile(file, `corpus:\n  seed: ${seed}\nsource:\n  kind: mirror\n  mirror: mirror\n`);

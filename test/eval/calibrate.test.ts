@@ -21,7 +21,9 @@ describe('dare-forge calibrate', { timeout: 240_000 }, () => {
       'scripted:reference,anthropc:claude-sonnet-4',
     ]).catch((error: { code: number; stderr: string }) => error);
     expect('code' in failed && failed.code).toBe(2);
-    expect(failed.stderr).toMatch(/^dare-forge: --model "anthropc:claude-sonnet-4": expected <provider>:<model>/);
+    expect(failed.stderr).toMatch(
+      /^dare-forge: --model "anthropc:claude-sonnet-4": expected <provider>:<model>/,
+    );
   });
 
   it('runs each model with and without data, writes calibration.json beside the release, and reuses the runs', async () => {
