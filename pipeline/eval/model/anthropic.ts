@@ -1,9 +1,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { cappedFetch } from '../../llm/capped-fetch.ts';
 import { LlmBadResponse } from '../../llm/errors.ts';
-import { sdkLogger } from '../../llm/provider.ts';
 import { classifySdkError } from '../../llm/retry.ts';
+import { createAnthropicSdk } from '../../llm/sdk.ts';
 import type { ModelTurn, TranscriptMessage } from '../transcript.ts';
 import type { AgentClientSettings, AgentModelClient } from './types.ts';
 
@@ -82,15 +81,7 @@ export function anthropicTurnOf(message: unknown): ModelTurn {
 
 /** Anthropic Messages with tools. */
 export function anthropicAgentClient(settings: AgentClientSettings): AgentModelClient {
-  const client = new Anthropic({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    timeout: settings.timeoutMs,
-    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
-    maxRetries: 0,
-    logger: sdkLogger(settings.logger),
-    logLevel: 'warn',
-  });
+  const client = createAnthropicSdk(settings);
   return {
     protocol: 'anthropic',
     endpoint: client.baseURL,
