@@ -1,14 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { LlmBadResponse } from '../errors.ts';
-import type {
-  BatchItem,
-  BatchOperations,
-  BatchState,
-  Provider,
-  ProviderAnswer,
-  ProviderSettings,
-} from '../provider.ts';
+import type { BatchItem, BatchOperations, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
 import { CLOCK_SKEW_MS } from '../provider.ts';
 import type { PreparedRequest } from '../request.ts';
 import { classifySdkError } from '../retry.ts';
@@ -107,7 +100,7 @@ function anthropicBatches(client: Anthropic, params: MessageParams): BatchOperat
       }
       return ids;
     },
-    async pollBatch(batchId): Promise<BatchState> {
+    async pollBatch(batchId) {
       const batch = await client.messages.batches.retrieve(batchId);
       return batch.processing_status === 'ended'
         ? { status: 'ended' }

@@ -1,14 +1,7 @@
 import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
 import { LlmBadResponse } from '../errors.ts';
-import type {
-  BatchItem,
-  BatchOperations,
-  BatchState,
-  Provider,
-  ProviderAnswer,
-  ProviderSettings,
-} from '../provider.ts';
+import type { BatchItem, BatchOperations, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
 import { CLOCK_SKEW_MS } from '../provider.ts';
 import type { PreparedRequest } from '../request.ts';
 import { classifySdkError } from '../retry.ts';
@@ -93,7 +86,7 @@ function openAiBatches(client: OpenAI, body: ChatBody, completionWindow: '24h'):
       }
       return ids;
     },
-    async pollBatch(batchId): Promise<BatchState> {
+    async pollBatch(batchId) {
       const batch = await client.batches.retrieve(batchId);
       if (batch.status === 'completed' || batch.status === 'expired' || batch.status === 'cancelled') {
         return { status: 'ended' };
