@@ -1,13 +1,7 @@
 import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
-import {
-  type AgentRunFlags,
-  type AgentRunWords,
-  costCapStop,
-  runAgentCommand,
-  withRunBudgetOptions,
-  withRunShapeOptions,
-} from './agent-run.ts';
+import type { AgentRunFlags, AgentRunWords } from './agent-run.ts';
+import { costCapStop, runAgentCommand, withRunBudgetOptions, withRunShapeOptions } from './agent-run.ts';
 import { positiveNumberFlag, wholeNumberFlag } from './flags.ts';
 
 interface EvalFlags extends AgentRunFlags {

@@ -2,14 +2,8 @@ import { dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { SelectionStats } from '../trajectories/select.ts';
 import { type Strategy, strategies } from '../trajectories/strategies.ts';
-import {
-  type AgentRunFlags,
-  type AgentRunWords,
-  costCapStop,
-  runAgentCommand,
-  withRunBudgetOptions,
-  withRunShapeOptions,
-} from './agent-run.ts';
+import type { AgentRunFlags, AgentRunWords } from './agent-run.ts';
+import { costCapStop, runAgentCommand, withRunBudgetOptions, withRunShapeOptions } from './agent-run.ts';
 import { wholeNumberFlag } from './flags.ts';
 
 interface TrajectoryFlags extends AgentRunFlags {
