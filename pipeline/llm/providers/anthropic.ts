@@ -7,10 +7,12 @@ import type { PreparedRequest } from '../request.ts';
 import { classifySdkError } from '../retry.ts';
 import { createAnthropicSdk } from '../sdk.ts';
 
-const messageSchema = z.looseObject({
+/** A Messages API answer, as drafting and the eval agent client read it. */
+export const anthropicMessageSchema = z.looseObject({
   content: z.array(
     z.looseObject({
       type: z.string(),
+      id: z.string().optional(),
       name: z.string().optional(),
       input: z.unknown().optional(),
       text: z.string().optional(),
@@ -113,7 +115,7 @@ function anthropicBatches(client: Anthropic, params: MessageParams): BatchOperat
         if (!parsed.success) continue;
         const { custom_id: hash, result } = parsed.data;
         if (result.type === 'succeeded') {
-          const message = messageSchema.safeParse(result.message);
+          const message = anthropicMessageSchema.safeParse(result.message);
           items.push(
             message.success
               ? { hash, ok: true, answer: answerOf(message.data, undefined) }
@@ -130,7 +132,7 @@ function anthropicBatches(client: Anthropic, params: MessageParams): BatchOperat
 
 /** The forced tool call's input is the answer; without one, the text blocks are. */
 function answerOf(message: unknown, toolName: string | undefined): ProviderAnswer {
-  const result = messageSchema.safeParse(message);
+  const result = anthropicMessageSchema.safeParse(message);
   if (!result.success) throw new LlmBadResponse(`not an Anthropic message: ${z.prettifyError(result.error)}`);
   const parsed = result.data;
   const toolUse = parsed.content.find(
