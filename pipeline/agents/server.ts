@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { sendJson } from '../util/http.ts';
 import type { AgentPolicy, AgentTurnInput } from './policy.ts';
 import { type AgentProtocol, decodeRequest, encodeReply, protocolPaths, tokensOf } from './wire.ts';
 
@@ -37,15 +38,6 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
 function errorBody(protocol: AgentProtocol, status: number, message: string): unknown {
   return protocol === 'anthropic'
     ? {
@@ -73,14 +65,14 @@ export async function startAgentServer(options: {
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       if (request.method !== 'POST' || url.pathname !== path) {
-        send(response, 404, errorBody(protocol, 404, `this agent answers POST ${path} only`));
+        sendJson(response, 404, errorBody(protocol, 404, `this agent answers POST ${path} only`));
         return;
       }
       let body: unknown;
       try {
         body = JSON.parse(await readBody(request));
       } catch {
-        send(response, 400, errorBody(protocol, 400, 'the request body is not JSON'));
+        sendJson(response, 400, errorBody(protocol, 400, 'the request body is not JSON'));
         return;
       }
       let input: AgentTurnInput;
@@ -88,7 +80,7 @@ export async function startAgentServer(options: {
         input = decodeRequest(protocol, body);
       } catch (error) {
         requests.push({ path: url.pathname, body, input: undefined });
-        send(
+        sendJson(
           response,
           400,
           errorBody(protocol, 400, `not a ${protocol} request: ${(error as Error).message}`),
@@ -104,9 +96,9 @@ export async function startAgentServer(options: {
         turn: input.toolResults.length + 1,
         inputTokens: tokensOf(JSON.stringify(body)),
       });
-      send(response, 200, encoded);
+      sendJson(response, 200, encoded);
     })().catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, errorBody(protocol, 500, String(error)));
+      if (!response.headersSent) sendJson(response, 500, errorBody(protocol, 500, String(error)));
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { z } from 'zod';
+import { type CalibrationCounts, flagCounts } from '../calibrate/calibration.ts';
 import { UserError } from '../errors.ts';
 import { formatNumber } from './svg.ts';
 
@@ -41,7 +42,7 @@ export interface AuditCalibration {
   version: string;
   models: string[];
   tasks: CalibratedTask[];
-  counts: { tasks: number; unsolved_by_all: number; trivial: number; shortcut: number };
+  counts: CalibrationCounts;
 }
 
 export type CalibrationFlag = 'unsolved_by_all' | 'trivial' | 'shortcut';
@@ -94,34 +95,13 @@ export async function readReleaseCalibration(
       `${path} is not a calibration file (${parsed.error.issues[0]?.message ?? 'not JSON'}): delete it and run dare-forge calibrate again`,
     );
   const tasks = parsed.data.tasks;
-  const count = (flag: CalibrationFlag) => tasks.filter((t) => t[flag]).length;
-  return {
-    version,
-    models: parsed.data.models,
-    tasks,
-    counts: {
-      tasks: tasks.length,
-      unsolved_by_all: count('unsolved_by_all'),
-      trivial: count('trivial'),
-      shortcut: count('shortcut'),
-    },
-  };
+  return { version, models: parsed.data.models, tasks, counts: flagCounts(tasks) };
 }
 
 /** Only the calibrated tasks of one dataset (task ids are `<dataset>_<type>`). */
 export function calibrationOfDataset(calibration: AuditCalibration, dataset: string): AuditCalibration {
   const tasks = calibration.tasks.filter((t) => t.task.slice(0, t.task.lastIndexOf('_')) === dataset);
-  const count = (flag: CalibrationFlag) => tasks.filter((t) => t[flag]).length;
-  return {
-    ...calibration,
-    tasks,
-    counts: {
-      tasks: tasks.length,
-      unsolved_by_all: count('unsolved_by_all'),
-      trivial: count('trivial'),
-      shortcut: count('shortcut'),
-    },
-  };
+  return { ...calibration, tasks, counts: flagCounts(tasks) };
 }
 
 const figure = (value: number | null) => (value === null ? '-' : formatNumber(value));

@@ -106,11 +106,20 @@ export function calibrate(records: readonly CalibrationRun[]): Calibration {
     format: 'dare-forge.calibration/1',
     models,
     tasks,
-    counts: {
-      tasks: tasks.length,
-      unsolved_by_all: tasks.filter((t) => t.unsolved_by_all).length,
-      trivial: tasks.filter((t) => t.trivial).length,
-      shortcut: tasks.filter((t) => t.shortcut).length,
-    },
+    counts: flagCounts(tasks),
+  };
+}
+
+export type CalibrationCounts = Calibration['counts'];
+
+/** How many calibrated tasks there are, and how many carry each flag (the file's and the audit's counts). */
+export function flagCounts(
+  tasks: readonly Pick<TaskCalibration, 'unsolved_by_all' | 'trivial' | 'shortcut'>[],
+): CalibrationCounts {
+  return {
+    tasks: tasks.length,
+    unsolved_by_all: tasks.filter((t) => t.unsolved_by_all).length,
+    trivial: tasks.filter((t) => t.trivial).length,
+    shortcut: tasks.filter((t) => t.shortcut).length,
   };
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UserError } from '../errors.ts';
+import { commaList, wholeNumberFlag } from './flags.ts';
 
 interface CalibrateFlags {
   release: string;
@@ -12,11 +13,7 @@ interface CalibrateFlags {
   config: string;
 }
 
-function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1, e.g. 3');
-  return n;
-}
+const wholeNumber = wholeNumberFlag(3);
 
 const help = `
 Every model runs every task and variant twice over: with its data files and with an empty work
@@ -40,11 +37,7 @@ export function registerCalibrate(program: Command, setExitCode: (code: number) 
     .requiredOption(
       '--models <specs>',
       'models, comma separated, e.g. openai:gpt-4o,scripted:baseline',
-      (v: string) =>
-        v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
+      commaList,
     )
     .addOption(new Option('--repeats <n>', 'runs per task and variant').argParser(wholeNumber).default(3))
     .addOption(new Option('--turns <n>', 'model calls per run at most').argParser(wholeNumber).default(5))

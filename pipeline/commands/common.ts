@@ -10,6 +10,7 @@ import { parseShard, type Shard } from '../shard.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
 import { stageOrder } from '../store/paths.ts';
 import { didYouMean } from '../util/suggest.ts';
+import { commaList, wholeNumberFlag } from './flags.ts';
 
 export const DEFAULT_CONFIG = 'configs/default.yaml';
 
@@ -25,17 +26,10 @@ export interface CommonOptions {
   source?: 'catalog' | 'mirror' | 'kaggle';
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1, e.g. 4');
-  return n;
-}
+const positiveInt = wholeNumberFlag(4);
 
 function idList(value: string, previous: DatasetId[] = []): DatasetId[] {
-  const ids = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const ids = commaList(value);
   try {
     return [...previous, ...ids.map((id) => asDatasetId(id.replace('/', '_')))];
   } catch (error) {

@@ -1,36 +1,16 @@
-import { dirname, join, resolve } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { UserError } from '../errors.ts';
+import { dirname, join } from 'node:path';
+import { type Command, Option } from 'commander';
+import type { AgentRunFlags, AgentRunWords } from './agent-run.ts';
+import { costCapStop, runAgentCommand, withRunBudgetOptions, withRunShapeOptions } from './agent-run.ts';
+import { positiveNumberFlag, wholeNumberFlag } from './flags.ts';
 
-interface EvalFlags {
-  release: string;
-  model: string;
-  variant: 'v1' | 'v2' | 'both';
-  turns: number;
-  toolTimeout: number;
+interface EvalFlags extends AgentRunFlags {
   repeats: number;
-  tasks?: string[];
-  concurrency: number;
-  dryRun?: boolean;
-  maxCostUsd?: number;
   data: boolean;
-  out?: string;
-  baseUrl?: string;
   maxFileMb: number;
-  config: string;
 }
 
-function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1, e.g. 5');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0, e.g. 2.5');
-  return n;
-}
+const words: AgentRunWords = { unit: 'run', variantHelp: 'question variants to run', example: 5 };
 
 const help = `
 Models (--model <provider>:<model>):
@@ -57,41 +37,26 @@ Examples:
 `;
 
 export function registerEval(program: Command, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command('eval')
     .description("evaluate an agent on a release's tasks with the published DARE-bench protocol")
     .requiredOption(
       '--release <dir>',
       "the release's eval (or train) folder: question_list.json + databases/",
     )
-    .requiredOption('--model <provider:model>', 'the agent under test, e.g. openai:gpt-4o (see below)')
-    .addOption(
-      new Option('--variant <variant>', 'question variants to run')
-        .choices(['v1', 'v2', 'both'])
-        .default('both'),
-    )
-    .addOption(new Option('--turns <n>', 'model calls per run at most').argParser(wholeNumber).default(5))
-    .addOption(
-      new Option('--tool-timeout <s>', 'seconds per tool call').argParser(positiveNumber).default(200),
-    )
-    .addOption(new Option('--repeats <n>', 'runs per task and variant').argParser(wholeNumber).default(3))
-    .option('--tasks <ids>', 'only these task folders, comma separated', (value: string) =>
-      value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .addOption(new Option('--concurrency <n>', 'runs at once').argParser(wholeNumber).default(2))
-    .option('--dry-run', 'estimate tokens and cost, check credentials; no model call')
-    .addOption(
-      new Option('--max-cost-usd <usd>', 'start no run once this much was spent').argParser(positiveNumber),
-    )
+    .requiredOption('--model <provider:model>', 'the agent under test, e.g. openai:gpt-4o (see below)');
+  withRunShapeOptions(command, words).addOption(
+    new Option('--repeats <n>', 'runs per task and variant')
+      .argParser(wholeNumberFlag(words.example))
+      .default(3),
+  );
+  withRunBudgetOptions(command, words)
     .option('--no-data', 'empty work folders (the shortcut check: can the task be solved without its data?)')
     .option('--out <dir>', 'results folder (default: eval-results/<model-slug>/ beside --release)')
     .option('--base-url <url>', 'the provider base URL (wins over config and environment)')
     .addOption(
       new Option('--max-file-mb <mb>', 'largest file loaded or saved by a tool call')
-        .argParser(positiveNumber)
+        .argParser(positiveNumberFlag(2.5))
         .default(200),
     )
     .option(
@@ -104,79 +69,24 @@ export function registerEval(program: Command, setExitCode: (code: number) => vo
 }
 
 async function runEvalCommand(flags: EvalFlags): Promise<number> {
-  const { loadConfig } = await import('../config/load.ts');
-  const { Logger } = await import('../logger.ts');
-  const { readLimitsFrom } = await import('../util/inside.ts');
-  const { readEvalTasks, selectTasks } = await import('../eval/tasks.ts');
-  const { planRuns, runEval } = await import('../eval/index.ts');
-  const { createEvalModel, modelSlug, parseModelSpec } = await import('../eval/model/create.ts');
-  const { formatSummaryTable } = await import('../eval/summary.ts');
-  const { config } = await loadConfig(flags.config);
-  const logger = new Logger('info');
-  const release = resolve(flags.release);
-  const spec = parseModelSpec(flags.model);
-  const limits = readLimitsFrom(config.corpus.limits);
-  const tasks = selectTasks(await readEvalTasks(release, limits), flags.tasks);
-  const variants = flags.variant === 'both' ? (['v1', 'v2'] as const) : ([flags.variant] as const);
-  const runs = planRuns(tasks, variants, flags.repeats);
-  const outDir = resolve(
-    flags.out ?? join(dirname(release), 'eval-results', `${modelSlug(spec)}${flags.data ? '' : '-no-data'}`),
-  );
-  const tool = { timeoutS: flags.toolTimeout, maxFileSizeMb: flags.maxFileMb, maxTurns: flags.turns };
-  const created = await createEvalModel({
-    spec,
-    config,
-    tool,
-    releaseDir: release,
-    cacheRoot: outDir,
-    logger,
-    ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
-  });
-  try {
-    if (flags.dryRun) {
-      const { estimateEval } = await import('../eval/dry-run.ts');
-      const estimate = estimateEval(runs, created.model.tools, flags.turns, spec.model, config.llm);
-      const cost =
-        estimate.cost_usd === null
-          ? `unknown (llm.prices has no ${spec.model})`
-          : `$${estimate.cost_usd.toFixed(2)}`;
-      process.stdout.write(
-        `eval dry run: ${estimate.runs} run(s) of ${tasks.length} task(s), at most ${estimate.calls} model call(s), ` +
-          `~${estimate.input_tokens} input / ~${estimate.output_tokens} output tokens, cost at most ${cost}; credentials found; nothing was called.\n`,
-      );
-      return 0;
-    }
-    const { createExecutor } = await import('../sandbox/index.ts');
-    const executor = await createExecutor(config.verify);
-    try {
+  return runAgentCommand(flags, {
+    command: 'eval',
+    words,
+    repeats: flags.repeats,
+    maxFileMb: flags.maxFileMb,
+    outDir: (release, slug) =>
+      flags.out ?? join(dirname(release), 'eval-results', `${slug}${flags.data ? '' : '-no-data'}`),
+    async run(agent, executor) {
+      const { planRuns, runEval } = await import('../eval/index.ts');
+      const { formatSummaryTable } = await import('../eval/summary.ts');
       const result = await runEval({
-        release,
-        outDir,
-        runs,
-        model: created.model,
-        executor,
-        turns: flags.turns,
-        toolTimeoutS: flags.toolTimeout,
-        memoryLimitMb: config.verify.limits.memory_limit_mb,
-        maxFileBytes: Math.floor(flags.maxFileMb * 1024 ** 2),
-        limits,
+        ...agent.evalOptions(executor),
+        runs: planRuns(agent.tasks, agent.variants, flags.repeats),
         noData: !flags.data,
-        concurrency: flags.concurrency,
-        ...(flags.maxCostUsd !== undefined ? { maxCostUsd: flags.maxCostUsd } : {}),
-        progress: (line) => process.stderr.write(`${line}\n`),
       });
-      process.stdout.write(`${formatSummaryTable(result.summary)}\nresults: ${outDir}\n`);
-      if (result.notStarted > 0) {
-        throw new UserError(
-          `stopped at --max-cost-usd ${flags.maxCostUsd}: spent $${result.spentUsd.toFixed(4)}, ${result.notStarted} run(s) not started; rerun with a higher cap to resume.`,
-          1,
-        );
-      }
+      process.stdout.write(`${formatSummaryTable(result.summary)}\nresults: ${agent.outDir}\n`);
+      if (result.notStarted > 0) throw costCapStop(flags.maxCostUsd, result);
       return 0;
-    } finally {
-      await executor.close();
-    }
-  } finally {
-    await created.close();
-  }
+    },
+  });
 }

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { UserError } from '../errors.ts';
 import { type CommonOptions, contextFromOptions, DEFAULT_CONFIG } from './common.ts';
+import { positiveNumberFlag } from './flags.ts';
 
 const exportHelp = `
 Each task variant (v1 and v2) of the split, in the format a training stack reads:
@@ -40,11 +41,7 @@ Example:
   $ dare-forge reward-server --release splits/1.0.0/train --port 8000
 `;
 
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0, e.g. 8');
-  return n;
-}
+const positiveNumber = positiveNumberFlag(8);
 
 function port(value: string): number {
   const n = Number(value);

@@ -1,13 +1,10 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { UserError } from '../errors.ts';
 import { formatJson } from '../store/atomic.ts';
 import { contextFromOptions, DEFAULT_CONFIG } from './common.ts';
+import { wholeNumberFlag } from './flags.ts';
 
-function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1, e.g. 4');
-  return n;
-}
+const wholeNumber = wholeNumberFlag(4);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 

@@ -1,37 +1,17 @@
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { UserError } from '../errors.ts';
 import type { SelectionStats } from '../trajectories/select.ts';
 import { type Strategy, strategies } from '../trajectories/strategies.ts';
+import type { AgentRunFlags, AgentRunWords } from './agent-run.ts';
+import { costCapStop, runAgentCommand, withRunBudgetOptions, withRunShapeOptions } from './agent-run.ts';
+import { wholeNumberFlag } from './flags.ts';
 
-interface TrajectoryFlags {
-  release: string;
-  model: string;
+interface TrajectoryFlags extends AgentRunFlags {
   samples: number;
   strategy: Strategy[];
-  variant: 'v1' | 'v2' | 'both';
-  turns: number;
-  toolTimeout: number;
-  tasks?: string[];
-  concurrency: number;
-  dryRun?: boolean;
-  maxCostUsd?: number;
-  out?: string;
-  baseUrl?: string;
-  config: string;
 }
 
-function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1, e.g. 8');
-  return n;
-}
-
-function positiveNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number > 0, e.g. 2.5');
-  return n;
-}
+const words: AgentRunWords = { unit: 'trace', variantHelp: 'question variants', example: 8 };
 
 function strategyList(value: string): Strategy[] {
   const names = value
@@ -68,7 +48,7 @@ Examples:
 `;
 
 export function registerTrajectories(program: Command, setExitCode: (code: number) => void): void {
-  program
+  const command = program
     .command('trajectories')
     .description(
       'SFT trajectories by rejection sampling: chat JSONL per strategy (FV, AV, BV, DV) + dataset card',
@@ -78,30 +58,17 @@ export function registerTrajectories(program: Command, setExitCode: (code: numbe
       '--model <provider:model>',
       'the sampled agent, e.g. openai:gpt-4o (see dare-forge eval --help)',
     )
-    .addOption(new Option('--samples <k>', 'traces per task variant').argParser(wholeNumber).default(8))
+    .addOption(
+      new Option('--samples <k>', 'traces per task variant')
+        .argParser(wholeNumberFlag(words.example))
+        .default(8),
+    )
     .addOption(
       new Option('--strategy <list>', 'strategies to export, comma separated')
         .argParser(strategyList)
         .default([...strategies], 'FV,AV,BV,DV'),
-    )
-    .addOption(
-      new Option('--variant <variant>', 'question variants').choices(['v1', 'v2', 'both']).default('both'),
-    )
-    .addOption(new Option('--turns <n>', 'model calls per trace at most').argParser(wholeNumber).default(5))
-    .addOption(
-      new Option('--tool-timeout <s>', 'seconds per tool call').argParser(positiveNumber).default(200),
-    )
-    .option('--tasks <ids>', 'only these task folders, comma separated', (value: string) =>
-      value
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .addOption(new Option('--concurrency <n>', 'runs at once').argParser(wholeNumber).default(2))
-    .option('--dry-run', 'estimate tokens and cost, check credentials; no model call')
-    .addOption(
-      new Option('--max-cost-usd <usd>', 'start no run once this much was spent').argParser(positiveNumber),
-    )
+    );
+  withRunBudgetOptions(withRunShapeOptions(command, words), words)
     .option('--out <dir>', 'output folder (default: trajectories/<model-slug>/ beside --release)')
     .option('--base-url <url>', 'the provider base URL (wins over config and environment)')
     .option(
@@ -114,93 +81,28 @@ export function registerTrajectories(program: Command, setExitCode: (code: numbe
 }
 
 async function runTrajectoriesCommand(flags: TrajectoryFlags): Promise<number> {
-  const { loadConfig } = await import('../config/load.ts');
-  const { Logger } = await import('../logger.ts');
-  const { readLimitsFrom } = await import('../util/inside.ts');
-  const { readEvalTasks, selectTasks } = await import('../eval/tasks.ts');
-  const { createEvalModel, modelSlug, parseModelSpec } = await import('../eval/model/create.ts');
-  const { runTrajectories } = await import('../trajectories/index.ts');
-  const { config } = await loadConfig(flags.config);
-  const logger = new Logger('info');
-  const release = resolve(flags.release);
-  const spec = parseModelSpec(flags.model);
-  const limits = readLimitsFrom(config.corpus.limits);
-  const tasks = selectTasks(await readEvalTasks(release, limits), flags.tasks);
-  const variants = flags.variant === 'both' ? (['v1', 'v2'] as const) : ([flags.variant] as const);
-  const outDir = resolve(flags.out ?? join(dirname(release), 'trajectories', modelSlug(spec)));
-  const tool = { timeoutS: flags.toolTimeout, maxFileSizeMb: 200, maxTurns: flags.turns };
-  const created = await createEvalModel({
-    spec,
-    config,
-    tool,
-    releaseDir: release,
-    cacheRoot: outDir,
-    logger,
-    ...(flags.baseUrl ? { baseUrl: flags.baseUrl } : {}),
-  });
-  try {
-    if (flags.dryRun) {
-      const { planRuns } = await import('../eval/index.ts');
-      const { estimateEval } = await import('../eval/dry-run.ts');
-      const e = estimateEval(
-        planRuns(tasks, variants, flags.samples),
-        created.model.tools,
-        flags.turns,
-        spec.model,
-        config.llm,
-      );
-      process.stdout.write(dryRunLine(e, tasks.length, spec.model));
-      return 0;
-    }
-    const { createExecutor } = await import('../sandbox/index.ts');
-    const executor = await createExecutor(config.verify);
-    try {
+  return runAgentCommand(flags, {
+    command: 'trajectories',
+    words,
+    repeats: flags.samples,
+    maxFileMb: 200,
+    outDir: (release, slug) => flags.out ?? join(dirname(release), 'trajectories', slug),
+    async run(agent, executor) {
+      const { runTrajectories } = await import('../trajectories/index.ts');
       const result = await runTrajectories({
-        release,
-        outDir,
-        tasks,
-        variants,
+        ...agent.evalOptions(executor),
+        tasks: agent.tasks,
+        variants: agent.variants,
         samples: flags.samples,
         strategies: flags.strategy,
-        tool,
-        sampling: { temperature: config.llm.temperature, max_tokens: config.llm.max_tokens },
-        model: created.model,
-        executor,
-        turns: flags.turns,
-        toolTimeoutS: flags.toolTimeout,
-        memoryLimitMb: config.verify.limits.memory_limit_mb,
-        maxFileBytes: 200 * 1024 ** 2,
-        limits,
-        concurrency: flags.concurrency,
-        ...(flags.maxCostUsd !== undefined ? { maxCostUsd: flags.maxCostUsd } : {}),
-        progress: (line) => process.stderr.write(`${line}\n`),
+        tool: agent.tool,
+        sampling: { temperature: agent.config.llm.temperature, max_tokens: agent.config.llm.max_tokens },
       });
-      if (result.notStarted > 0) {
-        throw new UserError(
-          `stopped at --max-cost-usd ${flags.maxCostUsd}: spent $${result.spentUsd.toFixed(4)}, ${result.notStarted} run(s) not started, nothing exported; rerun with a higher cap to resume.`,
-          1,
-        );
-      }
-      process.stdout.write(resultLine(result.stats, flags.strategy, outDir));
+      if (result.notStarted > 0) throw costCapStop(flags.maxCostUsd, result, ', nothing exported');
+      process.stdout.write(resultLine(result.stats, flags.strategy, agent.outDir));
       return 0;
-    } finally {
-      await executor.close();
-    }
-  } finally {
-    await created.close();
-  }
-}
-
-function dryRunLine(
-  e: { runs: number; calls: number; input_tokens: number; output_tokens: number; cost_usd: number | null },
-  taskCount: number,
-  model: string,
-): string {
-  const cost = e.cost_usd === null ? `unknown (llm.prices has no ${model})` : `$${e.cost_usd.toFixed(2)}`;
-  return (
-    `trajectories dry run: ${e.runs} trace(s) of ${taskCount} task(s), at most ${e.calls} model call(s), ` +
-    `~${e.input_tokens} input / ~${e.output_tokens} output tokens, cost at most ${cost}; credentials found; nothing was called.\n`
-  );
+    },
+  });
 }
 
 function resultLine(s: SelectionStats, chosen: readonly Strategy[], outDir: string): string {

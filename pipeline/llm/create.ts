@@ -76,14 +76,7 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
   const apiKey = requireLlmKey(name, env);
   logger.addSecret(apiKey);
   const section = config.llm[name];
-  const retry: RetryDeps = {
-    sleep: options.retry?.sleep ?? abortableSleep,
-    random: options.retry?.random ?? Math.random,
-    now: options.retry?.now ?? Date.now,
-    onRetry:
-      options.retry?.onRetry ??
-      ((info) => logger.debug(`${name}: ${info.what}: ${info.failure.kind}, retrying in ${info.delayMs} ms`)),
-  };
+  const retry = retryDepsOf(options.retry, (line) => logger.debug(`${name}: ${line}`));
   const settings: ProviderSettings = {
     apiKey,
     baseURL:
@@ -110,6 +103,21 @@ export function createLlmClient(options: LlmClientOptions): CachedLlmClient {
     signal: options.signal,
     endpoint: llmEndpoint(config, name, env),
   });
+}
+
+/**
+ * The waiting, jitter and clock of a retry loop: real ones unless a test hands its own in; each
+ * retry is told as one line (`<what>: <failure>, retrying in <ms> ms`) to `tell`.
+ */
+export function retryDepsOf(given: Partial<RetryDeps> | undefined, tell: (line: string) => void): RetryDeps {
+  return {
+    sleep: given?.sleep ?? abortableSleep,
+    random: given?.random ?? Math.random,
+    now: given?.now ?? Date.now,
+    onRetry:
+      given?.onRetry ??
+      ((info) => tell(`${info.what}: ${info.failure.kind}, retrying in ${info.delayMs} ms`)),
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { Logger } from '../logger.ts';
 import type { PreparedRequest, ProviderName } from './request.ts';
 import type { CallFailure } from './retry.ts';
+import type { ModelSettings } from './sdk.ts';
 import type { TokenUsage } from './types.ts';
 
 /** What a provider said, as text, before any parsing or validation. */
@@ -49,28 +49,10 @@ export interface Provider {
   batchResults(batchId: string): Promise<BatchItem[]>;
 }
 
-export interface ProviderSettings {
-  apiKey: string;
-  baseURL: string | undefined;
-  model: string;
-  maxTokens: number;
-  temperature: number;
-  timeoutMs: number;
-  /** Largest completion body read (llm.max_answer_bytes); a batch answer's text is held to it too. */
-  maxAnswerBytes: number;
+/** The batch half of a provider, built apart from its single calls. */
+export type BatchOperations = Pick<Provider, 'submitBatch' | 'findBatches' | 'pollBatch' | 'batchResults'>;
+
+export interface ProviderSettings extends ModelSettings {
   completionWindow: '24h';
   anthropicMode: 'tool' | 'json_schema';
-  logger: Logger;
-  now(): number;
-}
-
-/** Routes SDK log lines (warnings about deprecated options and the like) to our logger. */
-export function sdkLogger(logger: Logger) {
-  const line = (message: string, rest: unknown[]) => [message, ...rest.map((part) => String(part))].join(' ');
-  return {
-    error: (message: string, ...rest: unknown[]) => logger.error(line(message, rest)),
-    warn: (message: string, ...rest: unknown[]) => logger.warn(line(message, rest)),
-    info: (message: string, ...rest: unknown[]) => logger.debug(line(message, rest)),
-    debug: (message: string, ...rest: unknown[]) => logger.debug(line(message, rest)),
-  };
 }

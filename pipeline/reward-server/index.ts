@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { sendJson } from '../util/http.ts';
 import { type RewardLimits, type RewardTasks, rewardRequestSchema } from './score.ts';
 
 export { defaultRewardLimits, type RewardLimits, RewardTasks } from './score.ts';
@@ -27,15 +28,6 @@ class HttpFailure extends Error {
   ) {
     super(message);
   }
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
 }
 
 /** The body, refused past the cap (counted as it arrives, whatever content-length claims). */
@@ -111,17 +103,17 @@ export async function startRewardServer(options: RewardServerOptions): Promise<R
   const server = createServer(limits, (request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/get_reward') {
-      send(response, 404, { error: `no ${path}; POST /get_reward` });
+      sendJson(response, 404, { error: `no ${path}; POST /get_reward` });
       request.resume();
       return;
     }
     if (request.method !== 'POST') {
-      send(response, 405, { error: 'POST /get_reward with a JSON body' });
+      sendJson(response, 405, { error: 'POST /get_reward with a JSON body' });
       request.resume();
       return;
     }
     getReward(request, options).then(
-      (body) => send(response, 200, body),
+      (body) => sendJson(response, 200, body),
       (error: unknown) => {
         const failure = error instanceof HttpFailure ? error : new HttpFailure(500, 'the request failed');
         // A refused body is not read to its end: answer, then drop the connection.
@@ -129,7 +121,7 @@ export async function startRewardServer(options: RewardServerOptions): Promise<R
           response.setHeader('connection', 'close');
           response.once('finish', () => request.destroy());
         }
-        send(response, failure.status, { error: failure.message });
+        sendJson(response, failure.status, { error: failure.message });
       },
     );
   });

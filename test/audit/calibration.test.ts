@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readReleaseCalibration } from '../../pipeline/audit/calibration.ts';
 import { UserError } from '../../pipeline/errors.ts';
-import { ANSCOMBE, ANSCOMBE_TASK, buildSmallRelease } from '../eval/support.ts';
+import { ANSCOMBE, ANSCOMBE_TASK, buildSmallRelease, calibrateArgs } from '../eval/support.ts';
 import { testPoolYaml } from '../sandbox/support.ts';
 import { testdir } from '../support/testdir.ts';
 
@@ -49,17 +49,7 @@ describe('audit with a calibration', { timeout: 300_000 }, () => {
     expect(before.stderr.match(/no calibration for release 1\.0\.0/g)).toHaveLength(1);
     expect(before.stderr).toContain('dare-forge calibrate --release');
 
-    await cli([
-      'calibrate',
-      '--release',
-      release,
-      '--models',
-      'scripted:reference,scripted:lazy',
-      '--repeats',
-      '1',
-      '-c',
-      config,
-    ]);
+    await cli(calibrateArgs(release, config));
 
     const json = await cli(['audit', '--json', '-c', config]);
     expect(json.stderr).not.toContain('no calibration');

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { testPoolYaml } from '../sandbox/support.ts';
 import { testdir } from '../support/testdir.ts';
-import { ANSCOMBE_TASK, buildSmallRelease } from './support.ts';
+import { ANSCOMBE_TASK, buildSmallRelease, calibrateArgs } from './support.ts';
 
 const run = promisify(execFile);
 
@@ -31,18 +31,7 @@ describe('dare-forge calibrate', { timeout: 240_000 }, () => {
     const release = await buildSmallRelease(root);
     const config = join(root, 'calibrate.yaml');
     await writeFile(config, testPoolYaml);
-    const args = [
-      'bin/dare-forge.js',
-      'calibrate',
-      '--release',
-      release,
-      '--models',
-      'scripted:reference,scripted:lazy',
-      '--repeats',
-      '1',
-      '-c',
-      config,
-    ];
+    const args = ['bin/dare-forge.js', ...calibrateArgs(release, config)];
     const first = await run(process.execPath, args);
     const path = join(dirname(release), 'calibration', 'calibration.json');
     expect(first.stdout).toContain(

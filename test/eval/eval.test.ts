@@ -1,33 +1,18 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Executor } from '../../pipeline/sandbox/contract.ts';
+import { describe, expect, it } from 'vitest';
 import {
   ANSCOMBE_TASK,
-  buildSmallRelease,
   call,
   evalWith,
   referencePrediction,
   scriptedSteps,
-  startExecutor,
   testConfig,
   trajectory,
+  useSmallRelease,
 } from './support.ts';
 
-let releaseDir: string;
-let executor: Executor;
-let root: string;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'dare-forge-eval-test-'));
-  releaseDir = await buildSmallRelease(root);
-  executor = await startExecutor();
-});
-afterAll(async () => {
-  await executor?.close();
-  await rm(root, { recursive: true, force: true });
-});
+const fixture = useSmallRelease();
 
 describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () => {
   it('scores a saved prediction.csv with the metric and the paper reward', async () => {
@@ -40,8 +25,8 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
       ),
     ]);
     const { result, outDir, server } = await evalWith({
-      release: releaseDir,
-      executor,
+      release: fixture.releaseDir,
+      executor: fixture.executor,
       policy,
       protocol: 'chat',
     });
@@ -70,8 +55,8 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
   it('stops at --turns with status turn_limit when the agent always calls the tool', async () => {
     const policy = () => ({ kind: 'tool_call' as const, call: call("print('again')") });
     const { result, outDir, server } = await evalWith({
-      release: releaseDir,
-      executor,
+      release: fixture.releaseDir,
+      executor: fixture.executor,
       policy,
       protocol: 'chat',
       turns: 3,
@@ -91,11 +76,17 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
 
   it('reuses a recorded run only under the same settings: another --turns runs it again', async () => {
     const policy = () => ({ kind: 'tool_call' as const, call: call("print('again')") });
-    const first = await evalWith({ release: releaseDir, executor, policy, protocol: 'chat', turns: 2 });
+    const first = await evalWith({
+      release: fixture.releaseDir,
+      executor: fixture.executor,
+      policy,
+      protocol: 'chat',
+      turns: 2,
+    });
     expect(first.result).toMatchObject({ done: 1, skipped: 0 });
     const same = await evalWith({
-      release: releaseDir,
-      executor,
+      release: fixture.releaseDir,
+      executor: fixture.executor,
       policy,
       protocol: 'chat',
       turns: 2,
@@ -103,8 +94,8 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
     });
     expect(same.result).toMatchObject({ done: 0, skipped: 1 });
     const more = await evalWith({
-      release: releaseDir,
-      executor,
+      release: fixture.releaseDir,
+      executor: fixture.executor,
       policy,
       protocol: 'chat',
       turns: 3,
@@ -121,8 +112,8 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
       call(`open('prediction.csv', 'w').write(${JSON.stringify(expected)})`, [], ['prediction.csv']),
     ]);
     const { outDir } = await evalWith({
-      release: releaseDir,
-      executor,
+      release: fixture.releaseDir,
+      executor: fixture.executor,
       policy,
       protocol: 'chat',
       toolTimeoutS: 1.5,
@@ -151,7 +142,12 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
       ),
       call("print(open('stats.csv').read().splitlines()[0])", ['stats.csv']),
     ]);
-    const { server } = await evalWith({ release: releaseDir, executor, policy, protocol: 'chat' });
+    const { server } = await evalWith({
+      release: fixture.releaseDir,
+      executor: fixture.executor,
+      policy,
+      protocol: 'chat',
+    });
     expect(server.requests[2]?.input?.toolResults[1]).toMatch(/^stdout:\n,y2,y3,y1,x1235\n/);
   });
 
@@ -161,7 +157,12 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
       call("open('a', 'w').write('x')", [], ['/tmp/a']),
       call("print('x')", ['ground_truth.csv']),
     ]);
-    const { outDir, server } = await evalWith({ release: releaseDir, executor, policy, protocol: 'chat' });
+    const { outDir, server } = await evalWith({
+      release: fixture.releaseDir,
+      executor: fixture.executor,
+      policy,
+      protocol: 'chat',
+    });
     const results = server.requests[3]?.input?.toolResults ?? [];
     expect(results[0]).toMatch(/files_to_load\.0: must be a plain file name/);
     expect(results[1]).toMatch(/files_to_save\.0: must be a plain file name/);
@@ -175,14 +176,14 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
   it('gives an empty work folder with --no-data', async () => {
     const policy = scriptedSteps([call("print('x')", ['train_v1.csv']), call("print('ok')", [])]);
     const { outDir, server } = await evalWith({
-      release: releaseDir,
-      executor,
+      release: fixture.releaseDir,
+      executor: fixture.executor,
       policy,
       protocol: 'chat',
       noData: true,
     });
     const [withData] = await Promise.all([
-      evalWith({ release: releaseDir, executor, policy, protocol: 'chat' }),
+      evalWith({ release: fixture.releaseDir, executor: fixture.executor, policy, protocol: 'chat' }),
     ]);
     expect(server.requests[2]?.input?.toolResults[0]).toMatch(
       /train_v1\.csv does not exist in the working folder/,
@@ -200,8 +201,8 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
     );
     const policy = scriptedSteps([]);
     const { result, outDir } = await evalWith({
-      release: releaseDir,
-      executor,
+      release: fixture.releaseDir,
+      executor: fixture.executor,
       policy,
       protocol: 'chat',
       config,
@@ -218,8 +219,18 @@ describe('eval through the Chat Completions protocol', { timeout: 120_000 }, () 
 
   it('writes byte-identical records (apart from wall_s), trajectories and summary for the same run', async () => {
     const policy = scriptedSteps([call("print('same')")]);
-    const a = await evalWith({ release: releaseDir, executor, policy, protocol: 'chat' });
-    const b = await evalWith({ release: releaseDir, executor, policy, protocol: 'chat' });
+    const a = await evalWith({
+      release: fixture.releaseDir,
+      executor: fixture.executor,
+      policy,
+      protocol: 'chat',
+    });
+    const b = await evalWith({
+      release: fixture.releaseDir,
+      executor: fixture.executor,
+      policy,
+      protocol: 'chat',
+    });
     const name = `${ANSCOMBE_TASK}.v1.r1`;
     const read = (dir: string, file: string) => readFile(join(dir, file), 'utf8');
     expect(await read(b.outDir, 'summary.json')).toBe(await read(a.outDir, 'summary.json'));

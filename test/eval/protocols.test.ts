@@ -1,33 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentProtocol } from '../../pipeline/agents/server.ts';
-import type { Executor } from '../../pipeline/sandbox/contract.ts';
 import {
   ANSCOMBE_TASK,
-  buildSmallRelease,
   call,
   evalWith,
   referencePrediction,
   scriptedSteps,
-  startExecutor,
   trajectory,
+  useSmallRelease,
 } from './support.ts';
 
-let releaseDir: string;
-let executor: Executor;
-let root: string;
-
-beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'dare-forge-eval-test-'));
-  releaseDir = await buildSmallRelease(root);
-  executor = await startExecutor();
-});
-afterAll(async () => {
-  await executor?.close();
-  await rm(root, { recursive: true, force: true });
-});
+const fixture = useSmallRelease();
 
 const parameters = {
   type: 'object',
@@ -66,8 +49,8 @@ describe.each(['chat', 'responses', 'anthropic'] as const)('the %s protocol', (p
       call(`open('prediction.csv', 'w').write(${JSON.stringify(expected)})`, [], ['prediction.csv']),
     ]);
     const { server, result, outDir } = await evalWith({
-      release: releaseDir,
-      executor,
+      release: fixture.releaseDir,
+      executor: fixture.executor,
       policy,
       protocol,
       turns: 4,

@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import type { AgentPolicy, PythonExecutorCall } from '../../pipeline/agents/policy.ts';
 import { type AgentProtocol, type AgentServer, startAgentServer } from '../../pipeline/agents/server.ts';
 import { parseConfigText } from '../../pipeline/config/load.ts';
@@ -29,6 +31,54 @@ export async function buildSmallRelease(root: string): Promise<string> {
   });
   await ctx.close();
   return join(dir, 'eval');
+}
+
+export interface SmallReleaseFixture {
+  readonly releaseDir: string;
+  readonly executor: Executor;
+}
+
+/**
+ * One small release and one sandbox executor shared by a test file: built before its tests, the
+ * executor closed and the folder removed after them. Read the fields inside tests, not at load.
+ */
+export function useSmallRelease(): SmallReleaseFixture {
+  let root = '';
+  let releaseDir = '';
+  let executor: Executor | undefined;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'dare-forge-eval-test-'));
+    releaseDir = await buildSmallRelease(root);
+    executor = await startExecutor();
+  });
+  afterAll(async () => {
+    await executor?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+  return {
+    get releaseDir() {
+      return releaseDir;
+    },
+    get executor() {
+      if (!executor) throw new Error('useSmallRelease: the executor is read before beforeAll ran');
+      return executor;
+    },
+  };
+}
+
+/** The calibrate command line of the calibration tests: the reference and the lazy agent, one repeat. */
+export function calibrateArgs(release: string, config: string): string[] {
+  return [
+    'calibrate',
+    '--release',
+    release,
+    '--models',
+    'scripted:reference,scripted:lazy',
+    '--repeats',
+    '1',
+    '-c',
+    config,
+  ];
 }
 
 export function testConfig(yaml = ''): Config {

@@ -1,5 +1,5 @@
 import type { AgentPolicy } from '../policy.ts';
-import { backtickedNames, findTask, program, readQuestionList, withParameters } from './task.ts';
+import { backtickedNames, findTask, programCall, readQuestionList } from './task.ts';
 
 /**
  * Fits a default scikit-learn model (LogisticRegression / LinearRegression, mean imputation and
@@ -23,11 +23,7 @@ export function baselinePolicy(releaseDir: string): AgentPolicy {
     };
     return {
       kind: 'tool_call',
-      call: {
-        code: withParameters(parameters, program('baseline')),
-        files_to_load: task.neededFiles,
-        files_to_save: ['prediction.csv'],
-      },
+      call: programCall('baseline', parameters, task),
     };
   };
 }

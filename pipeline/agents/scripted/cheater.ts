@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { AgentPolicy } from '../policy.ts';
-import { findTask, program, readQuestionList, withParameters } from './task.ts';
+import { findTask, programCall, readQuestionList } from './task.ts';
 
 export interface CheaterOptions {
   /** A loopback port it tries to connect to (a test listens there); default 80. */
@@ -32,11 +32,7 @@ export function cheaterPolicy(releaseDir: string, options: CheaterOptions = {}):
     return {
       kind: 'tool_call',
       text: 'Let me look around first.',
-      call: {
-        code: withParameters(parameters, program('cheater')),
-        files_to_load: task.neededFiles,
-        files_to_save: ['prediction.csv'],
-      },
+      call: programCall('cheater', parameters, task),
     };
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { REFERENCE_SCRIPT } from '../../sandbox/isolation.ts';
 import type { AgentPolicy } from '../policy.ts';
-import { findTask, program, readQuestionList, readQuestionMetadata, withParameters } from './task.ts';
+import { findTask, programCall, readQuestionList, readQuestionMetadata } from './task.ts';
 
 /**
  * Applies the task's published instructions. IF: the verifier's own reference-solution
@@ -29,11 +29,7 @@ export function referencePolicy(releaseDir: string): AgentPolicy {
     return {
       kind: 'tool_call',
       text: 'I will follow the instructions step by step and save prediction.csv.',
-      call: {
-        code: withParameters(parameters, program('reference')),
-        files_to_load: task.neededFiles,
-        files_to_save: ['prediction.csv'],
-      },
+      call: programCall('reference', parameters, task),
     };
   };
 }

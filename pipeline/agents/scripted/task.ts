@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Family, Variant } from '../../score/report.ts';
 import { parseLenientJson } from '../../util/lenient-json.ts';
+import type { PythonExecutorCall } from '../policy.ts';
 
 /** What a scripted agent knows of its task: found in the release by the question it was asked. */
 export interface ScriptedTask {
@@ -86,6 +87,19 @@ export function program(name: 'reference' | 'baseline' | 'cheater'): string {
 /** A job's code: its parameters as one JSON literal (data, never spliced names), then the program. */
 export function withParameters(parameters: unknown, code: string): string {
   return `import json\nTASK = json.loads(${JSON.stringify(JSON.stringify(parameters))})\n\n${code}`;
+}
+
+/** A scripted agent's one tool call: the program `name` with `parameters`, on the task's files, saving prediction.csv. */
+export function programCall(
+  name: 'reference' | 'baseline' | 'cheater',
+  parameters: unknown,
+  task: ScriptedTask,
+): PythonExecutorCall {
+  return {
+    code: withParameters(parameters, program(name)),
+    files_to_load: task.neededFiles,
+    files_to_save: ['prediction.csv'],
+  };
 }
 
 /** The file names a task's question puts in backticks that are not files: its target names. */

@@ -1,24 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { cappedFetch } from '../../llm/capped-fetch.ts';
 import { LlmBadResponse } from '../../llm/errors.ts';
-import { sdkLogger } from '../../llm/provider.ts';
+import { anthropicMessageSchema } from '../../llm/providers/anthropic.ts';
 import { classifySdkError } from '../../llm/retry.ts';
+import { createAnthropicSdk } from '../../llm/sdk.ts';
 import type { ModelTurn, TranscriptMessage } from '../transcript.ts';
 import type { AgentClientSettings, AgentModelClient } from './types.ts';
-
-const messageSchema = z.looseObject({
-  content: z.array(
-    z.looseObject({
-      type: z.string(),
-      id: z.string().optional(),
-      name: z.string().optional(),
-      input: z.unknown().optional(),
-      text: z.string().optional(),
-    }),
-  ),
-  usage: z.looseObject({ input_tokens: z.number(), output_tokens: z.number() }),
-});
 
 function parsedInput(text: string): Record<string, unknown> {
   try {
@@ -61,7 +48,7 @@ export function anthropicMessages(messages: readonly TranscriptMessage[]): {
 }
 
 export function anthropicTurnOf(message: unknown): ModelTurn {
-  const parsed = messageSchema.safeParse(message);
+  const parsed = anthropicMessageSchema.safeParse(message);
   if (!parsed.success) throw new LlmBadResponse(`not an Anthropic message: ${z.prettifyError(parsed.error)}`);
   const blocks = parsed.data.content;
   return {
@@ -82,15 +69,7 @@ export function anthropicTurnOf(message: unknown): ModelTurn {
 
 /** Anthropic Messages with tools. */
 export function anthropicAgentClient(settings: AgentClientSettings): AgentModelClient {
-  const client = new Anthropic({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    timeout: settings.timeoutMs,
-    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
-    maxRetries: 0,
-    logger: sdkLogger(settings.logger),
-    logLevel: 'warn',
-  });
+  const client = createAnthropicSdk(settings);
   return {
     protocol: 'anthropic',
     endpoint: client.baseURL,

@@ -2,8 +2,8 @@ import { scriptedPolicy } from '../../agents/scripted/index.ts';
 import { type AgentServer, startAgentServer } from '../../agents/server.ts';
 import type { Config } from '../../config/schema.ts';
 import { UserError } from '../../errors.ts';
-import { baseUrlFromEnv } from '../../llm/create.ts';
-import { abortableSleep, type RetryDeps } from '../../llm/retry.ts';
+import { baseUrlFromEnv, retryDepsOf } from '../../llm/create.ts';
+import type { RetryDeps } from '../../llm/retry.ts';
 import type { Logger } from '../../logger.ts';
 import { type ToolSettings, toolSchemaFor } from '../tool.ts';
 import { anthropicAgentClient } from './anthropic.ts';
@@ -110,15 +110,7 @@ export async function createEvalModel(options: CreateModelOptions): Promise<Crea
     );
   }
   logger.addSecret(apiKey);
-  const retry: RetryDeps = {
-    sleep: options.retry?.sleep ?? abortableSleep,
-    random: options.retry?.random ?? Math.random,
-    now: options.retry?.now ?? Date.now,
-    onRetry:
-      options.retry?.onRetry ??
-      ((info) =>
-        logger.warn(`${spec.spec}: ${info.what}: ${info.failure.kind}, retrying in ${info.delayMs} ms`)),
-  };
+  const retry = retryDepsOf(options.retry, (line) => logger.warn(`${spec.spec}: ${line}`));
   const settings: AgentClientSettings = {
     apiKey,
     baseURL,

@@ -1,9 +1,8 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { cappedFetch } from '../../llm/capped-fetch.ts';
 import { LlmBadResponse } from '../../llm/errors.ts';
-import { sdkLogger } from '../../llm/provider.ts';
 import { classifySdkError } from '../../llm/retry.ts';
+import { chatMaxTokens, createOpenAiSdk } from '../../llm/sdk.ts';
 import type { ModelTurn, TranscriptMessage } from '../transcript.ts';
 import type { AgentClientSettings, AgentModelClient } from './types.ts';
 
@@ -76,18 +75,8 @@ export function chatTurnOf(completion: unknown): ModelTurn {
 
 /** OpenAI Chat Completions, or any OpenAI-compatible server (vLLM, Ollama, llama.cpp) by base URL. */
 export function openAiChatClient(settings: AgentClientSettings): AgentModelClient {
-  const client = new OpenAI({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    organization: null,
-    project: null,
-    timeout: settings.timeoutMs,
-    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
-    maxRetries: 0,
-    logger: sdkLogger(settings.logger),
-    logLevel: 'warn',
-  });
-  const official = new URL(client.baseURL).hostname === 'api.openai.com';
+  const client = createOpenAiSdk(settings);
+  const maxTokens = chatMaxTokens(client, settings.maxTokens);
   return {
     protocol: 'chat',
     endpoint: client.baseURL,
@@ -98,7 +87,7 @@ export function openAiChatClient(settings: AgentClientSettings): AgentModelClien
         // The schema shapes are built and checked in tool.ts; the SDK's type is the same shape.
         tools: tools as OpenAI.Chat.ChatCompletionTool[],
         temperature: settings.temperature,
-        ...(official ? { max_completion_tokens: settings.maxTokens } : { max_tokens: settings.maxTokens }),
+        ...maxTokens,
       };
       return chatTurnOf(await client.chat.completions.create(body, signal ? { signal } : {}));
     },

@@ -1,9 +1,8 @@
 import OpenAI from 'openai';
 import { z } from 'zod';
-import { cappedFetch } from '../../llm/capped-fetch.ts';
 import { LlmBadResponse } from '../../llm/errors.ts';
-import { sdkLogger } from '../../llm/provider.ts';
 import { classifySdkError } from '../../llm/retry.ts';
+import { createOpenAiSdk } from '../../llm/sdk.ts';
 import type { ModelTurn, TranscriptMessage } from '../transcript.ts';
 import type { AgentClientSettings, AgentModelClient } from './types.ts';
 
@@ -70,17 +69,7 @@ export function responsesTurnOf(response: unknown): ModelTurn {
 
 /** OpenAI Responses API (o-series, gpt-5, gpt-oss). Nothing is stored server-side (store: false). */
 export function openAiResponsesClient(settings: AgentClientSettings): AgentModelClient {
-  const client = new OpenAI({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    organization: null,
-    project: null,
-    timeout: settings.timeoutMs,
-    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
-    maxRetries: 0,
-    logger: sdkLogger(settings.logger),
-    logLevel: 'warn',
-  });
+  const client = createOpenAiSdk(settings);
   return {
     protocol: 'responses',
     endpoint: client.baseURL,

@@ -1,5 +1,5 @@
 import type { CallFailure } from '../../llm/retry.ts';
-import type { Logger } from '../../logger.ts';
+import type { ModelSettings } from '../../llm/sdk.ts';
 import type { ToolProtocol } from '../tool.ts';
 import type { ModelTurn, TranscriptMessage } from '../transcript.ts';
 
@@ -16,14 +16,5 @@ export interface AgentModelClient {
   classify(error: unknown): CallFailure;
 }
 
-export interface AgentClientSettings {
-  apiKey: string;
-  baseURL: string | undefined;
-  model: string;
-  maxTokens: number;
-  temperature: number;
-  timeoutMs: number;
-  maxAnswerBytes: number;
-  logger: Logger;
-  now(): number;
-}
+/** An agent client is configured as a drafting provider is, less the batch and structured-output settings. */
+export type AgentClientSettings = ModelSettings;

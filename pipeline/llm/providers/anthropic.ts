@@ -1,16 +1,18 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { cappedFetch } from '../capped-fetch.ts';
 import { LlmBadResponse } from '../errors.ts';
-import type { BatchItem, BatchState, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
-import { CLOCK_SKEW_MS, sdkLogger } from '../provider.ts';
+import type { BatchItem, BatchOperations, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
+import { CLOCK_SKEW_MS } from '../provider.ts';
 import type { PreparedRequest } from '../request.ts';
 import { classifySdkError } from '../retry.ts';
+import { createAnthropicSdk } from '../sdk.ts';
 
-const messageSchema = z.looseObject({
+/** A Messages API answer, as drafting and the eval agent client read it. */
+export const anthropicMessageSchema = z.looseObject({
   content: z.array(
     z.looseObject({
       type: z.string(),
+      id: z.string().optional(),
       name: z.string().optional(),
       input: z.unknown().optional(),
       text: z.string().optional(),
@@ -28,18 +30,11 @@ const resultSchema = z.looseObject({
   }),
 });
 
-export function anthropicProvider(settings: ProviderSettings): Provider {
-  const client = new Anthropic({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    timeout: settings.timeoutMs,
-    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
-    maxRetries: 0,
-    logger: sdkLogger(settings.logger),
-    logLevel: 'warn',
-  });
+type MessageParams = (request: PreparedRequest) => Anthropic.MessageCreateParamsNonStreaming;
 
-  const params = (request: PreparedRequest): Anthropic.MessageCreateParamsNonStreaming => {
+/** A request as Messages API parameters: the answer's schema as a forced tool, or as the output format. */
+function messageParams(settings: ProviderSettings): MessageParams {
+  return (request) => {
     const system = request.messages
       .filter((message) => message.role === 'system')
       .map((message) => message.content)
@@ -69,7 +64,11 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
       tool_choice: { type: 'tool', name: request.schemaName },
     };
   };
+}
 
+export function anthropicProvider(settings: ProviderSettings): Provider {
+  const client = createAnthropicSdk(settings);
+  const params = messageParams(settings);
   return {
     name: 'anthropic',
     model: settings.model,
@@ -79,6 +78,13 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
       return answerOf(message, request.schemaName);
     },
     classify: (error) => classifySdkError(error, Anthropic, settings.now()),
+    ...anthropicBatches(client, params),
+  };
+}
+
+/** Message Batches: untagged, so a lost submission is looked for by its request count. */
+function anthropicBatches(client: Anthropic, params: MessageParams): BatchOperations {
+  return {
     async submitBatch(requests) {
       const batch = await client.messages.batches.create({
         requests: requests.map((request) => ({ custom_id: request.hash, params: params(request) })),
@@ -96,7 +102,7 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
       }
       return ids;
     },
-    async pollBatch(batchId): Promise<BatchState> {
+    async pollBatch(batchId) {
       const batch = await client.messages.batches.retrieve(batchId);
       return batch.processing_status === 'ended'
         ? { status: 'ended' }
@@ -109,7 +115,7 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
         if (!parsed.success) continue;
         const { custom_id: hash, result } = parsed.data;
         if (result.type === 'succeeded') {
-          const message = messageSchema.safeParse(result.message);
+          const message = anthropicMessageSchema.safeParse(result.message);
           items.push(
             message.success
               ? { hash, ok: true, answer: answerOf(message.data, undefined) }
@@ -126,7 +132,7 @@ export function anthropicProvider(settings: ProviderSettings): Provider {
 
 /** The forced tool call's input is the answer; without one, the text blocks are. */
 function answerOf(message: unknown, toolName: string | undefined): ProviderAnswer {
-  const result = messageSchema.safeParse(message);
+  const result = anthropicMessageSchema.safeParse(message);
   if (!result.success) throw new LlmBadResponse(`not an Anthropic message: ${z.prettifyError(result.error)}`);
   const parsed = result.data;
   const toolUse = parsed.content.find(

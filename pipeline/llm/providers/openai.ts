@@ -1,11 +1,11 @@
 import OpenAI, { toFile } from 'openai';
 import { z } from 'zod';
-import { cappedFetch } from '../capped-fetch.ts';
 import { LlmBadResponse } from '../errors.ts';
-import type { BatchItem, BatchState, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
-import { CLOCK_SKEW_MS, sdkLogger } from '../provider.ts';
+import type { BatchItem, BatchOperations, Provider, ProviderAnswer, ProviderSettings } from '../provider.ts';
+import { CLOCK_SKEW_MS } from '../provider.ts';
 import type { PreparedRequest } from '../request.ts';
 import { classifySdkError } from '../retry.ts';
+import { chatMaxTokens, createOpenAiSdk } from '../sdk.ts';
 
 const chatCompletionSchema = z.looseObject({
   choices: z.array(
@@ -22,34 +22,21 @@ const batchLineSchema = z.looseObject({
   error: z.looseObject({ code: z.string().nullish(), message: z.string().nullish() }).nullish(),
 });
 
-export function openAiProvider(settings: ProviderSettings): Provider {
-  const client = new OpenAI({
-    apiKey: settings.apiKey,
-    baseURL: settings.baseURL ?? null,
-    organization: null,
-    project: null,
-    timeout: settings.timeoutMs,
-    fetch: cappedFetch(settings.maxAnswerBytes, settings.timeoutMs),
-    maxRetries: 0,
-    logger: sdkLogger(settings.logger),
-    logLevel: 'warn',
-  });
-  // The official API wants max_completion_tokens; compatible servers know max_tokens.
-  const official = new URL(client.baseURL).hostname === 'api.openai.com';
+type ChatBody = (request: PreparedRequest) => OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
 
-  const body = (request: PreparedRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming => ({
+export function openAiProvider(settings: ProviderSettings): Provider {
+  const client = createOpenAiSdk(settings);
+  const maxTokens = chatMaxTokens(client, settings.maxTokens);
+  const body: ChatBody = (request) => ({
     model: request.model,
     messages: request.messages,
     temperature: settings.temperature,
-    ...(official ? { max_completion_tokens: settings.maxTokens } : { max_tokens: settings.maxTokens }),
+    ...maxTokens,
     response_format: {
       type: 'json_schema',
       json_schema: { name: request.schemaName, schema: request.jsonSchema, strict: request.strict },
     },
   });
-
-  const fileText = async (fileId: string) => (await client.files.content(fileId)).text();
-
   return {
     name: 'openai',
     model: settings.model,
@@ -59,6 +46,14 @@ export function openAiProvider(settings: ProviderSettings): Provider {
       return answerOf(completion);
     },
     classify: (error) => classifySdkError(error, OpenAI, settings.now()),
+    ...openAiBatches(client, body, settings.completionWindow),
+  };
+}
+
+/** The Batch API: one JSONL file of chat completion requests, tagged so a lost submission is found again. */
+function openAiBatches(client: OpenAI, body: ChatBody, completionWindow: '24h'): BatchOperations {
+  const fileText = async (fileId: string) => (await client.files.content(fileId)).text();
+  return {
     async submitBatch(requests, submission) {
       const lines = requests.map((request) =>
         JSON.stringify({
@@ -77,7 +72,7 @@ export function openAiProvider(settings: ProviderSettings): Provider {
       const batch = await client.batches.create({
         input_file_id: file.id,
         endpoint: '/v1/chat/completions',
-        completion_window: settings.completionWindow,
+        completion_window: completionWindow,
         metadata: { dare_forge_submission: submission },
       });
       return batch.id;
@@ -91,7 +86,7 @@ export function openAiProvider(settings: ProviderSettings): Provider {
       }
       return ids;
     },
-    async pollBatch(batchId): Promise<BatchState> {
+    async pollBatch(batchId) {
       const batch = await client.batches.retrieve(batchId);
       if (batch.status === 'completed' || batch.status === 'expired' || batch.status === 'cancelled') {
         return { status: 'ended' };

@@ -49,18 +49,27 @@ function checkOverlap(targets: readonly string[], features: readonly string[], i
   }
 }
 
+/** Every target and feature needs its type in column_type_inference. */
 function checkTypeCoverage(
-  required: readonly string[],
-  inference: Record<string, string>,
+  decision: { target: string[]; related_features: string[]; column_type_inference: Record<string, string> },
   issues: Issue[],
 ): void {
-  const missing = required.filter((name) => !(name in inference));
+  const required = [...decision.target, ...decision.related_features];
+  const missing = required.filter((name) => !(name in decision.column_type_inference));
   if (missing.length > 0) {
     issues.push({
       what: 'column_types',
       message: `no column type given for ${missing.map((m) => `"${m}"`).join(', ')}`,
     });
   }
+}
+
+/** The profile of each named column; names that are none were reported by checkColumns. */
+function profiledColumns(known: ReturnType<typeof columnIndex>, names: readonly string[]) {
+  return names.flatMap((name) => {
+    const column = known.get(name)?.column;
+    return column ? [{ name, column }] : [];
+  });
 }
 
 export function validateTabular(
@@ -83,15 +92,9 @@ export function validateTabular(
       what: 'features',
       message: 'every feature is also a target candidate, and build keeps no candidate as a feature',
     });
-  checkTypeCoverage(
-    [...decision.target, ...decision.related_features],
-    decision.column_type_inference,
-    issues,
-  );
+  checkTypeCoverage(decision, issues);
   const known = columnIndex(table);
-  for (const name of decision.target) {
-    const column = known.get(name)?.column;
-    if (!column) continue;
+  for (const { name, column } of profiledColumns(known, decision.target)) {
     if (problemType === 'classification') {
       const continuous = nonIntegralValue(table, column);
       if (column.distinct_count < 2 || column.distinct_count > limits.max_classes) {
@@ -139,24 +142,18 @@ export function validateTimeSeries(
     if (reserved.includes(name))
       issues.push({ what: 'features', message: `"${name}" is the time or an entity column, not a feature` });
   }
-  checkTypeCoverage(
-    [...decision.target, ...decision.related_features],
-    decision.column_type_inference,
-    issues,
-  );
+  checkTypeCoverage(decision, issues);
   const known = columnIndex(table);
-  for (const name of decision.target) {
-    const column = known.get(name)?.column;
-    if (column && (!isNumeric(column) || column.distinct_count < limits.min_regression_distinct)) {
+  for (const { name, column } of profiledColumns(known, decision.target)) {
+    if (!isNumeric(column) || column.distinct_count < limits.min_regression_distinct) {
       issues.push({
         what: 'target_type',
         message: `time-series target "${name}" must be numeric and vary (it is ${column.semantic_type} with ${column.distinct_count} distinct values)`,
       });
     }
   }
-  for (const name of decision.entity_columns) {
-    const column = known.get(name)?.column;
-    if (column && (column.distinct_count < 2 || column.distinct_count > limits.max_entities)) {
+  for (const { name, column } of profiledColumns(known, decision.entity_columns)) {
+    if (column.distinct_count < 2 || column.distinct_count > limits.max_entities) {
       issues.push({
         what: 'entity',
         message: `entity column "${name}" has ${column.distinct_count} distinct values (need 2 to ${limits.max_entities})`,
