@@ -59,60 +59,10 @@ export async function runStage(
   const stageCtx: Context = { ...ctx, signal: stop.signal };
   const noMore = AbortSignal.any([ctx.signal, stop.signal]);
 
-  const one = async (id: DatasetId) => {
-    const t0 = ctx.clock.now();
-    ctx.progress.emit({ type: 'dataset:start', stage: definition.stage, id });
-    let inputsHash: string;
-    try {
-      inputsHash = hashValue(await definition.inputs(stageCtx, id));
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      const outcome = toOutcome(error, ctx);
-      // Replace any earlier ok record: left in place, it would keep the dataset "ok" for the
-      // next stages although its inputs are gone. The empty hash never matches a real one.
-      await writeStatus(ctx.paths, {
-        stage: definition.stage,
-        dataset: id,
-        inputs_hash: '',
-        code_version: codeVersion,
-        outcome,
-        started_at: new Date(t0).toISOString(),
-        duration_ms: Math.round(ctx.clock.now() - t0),
-        artifacts: [],
-      });
-      record(summary, id, outcome, false, ctx, definition.stage, t0);
-      return;
-    }
-    const previous = await readStatus(ctx.paths, definition.stage, id);
-    if (!options.force && previous && (await isFresh(ctx, previous, inputsHash, codeVersion))) {
-      record(summary, id, previous.outcome, true, ctx, definition.stage, t0);
-      return;
-    }
-    await sweepTempFiles(ctx.paths.processedDir(id));
-    let result: StageResult;
-    try {
-      result = await definition.process(stageCtx, id, inputsHash);
-    } catch (error) {
-      if (error instanceof UserError) throw error;
-      result = { outcome: toOutcome(error, ctx) };
-    }
-    await writeStatus(ctx.paths, {
-      stage: definition.stage,
-      dataset: id,
-      inputs_hash: inputsHash,
-      code_version: codeVersion,
-      outcome: result.outcome,
-      started_at: new Date(t0).toISOString(),
-      duration_ms: Math.round(ctx.clock.now() - t0),
-      // Relative to processed/, so a moved or shared work folder stays fresh.
-      artifacts: (result.artifacts ?? []).map((a) => (isAbsolute(a) ? relative(ctx.paths.processed, a) : a)),
-    });
-    record(summary, id, result.outcome, false, ctx, definition.stage, t0);
-  };
-
+  const run: StageRun = { ctx, stageCtx, definition, codeVersion, summary, force: options.force === true };
   const guarded = async (id: DatasetId) => {
     try {
-      await one(id);
+      await runDataset(run, id);
     } catch (error) {
       stop.abort(error);
       throw error;
@@ -122,6 +72,72 @@ export async function runStage(
   summary.wall_ms = Math.round(ctx.clock.now() - started);
   ctx.progress.emit({ type: 'stage:end', summary });
   return summary;
+}
+
+/** What every dataset of one stage run shares. */
+interface StageRun {
+  ctx: Context;
+  /** The context the stage's own code gets: its signal also stops on a UserError elsewhere. */
+  stageCtx: Context;
+  definition: StageDefinition;
+  codeVersion: string;
+  summary: StageSummary;
+  force: boolean;
+}
+
+/** One dataset through the stage: its inputs unreadable (an error record), fresh, or processed. */
+async function runDataset(run: StageRun, id: DatasetId): Promise<void> {
+  const { ctx, stageCtx, definition, summary } = run;
+  const t0 = ctx.clock.now();
+  ctx.progress.emit({ type: 'dataset:start', stage: definition.stage, id });
+  let inputsHash: string;
+  try {
+    inputsHash = hashValue(await definition.inputs(stageCtx, id));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const outcome = toOutcome(error, ctx);
+    // Replace any earlier ok record: left in place, it would keep the dataset "ok" for the
+    // next stages although its inputs are gone. The empty hash never matches a real one.
+    await writeStatus(ctx.paths, statusRecord(run, id, t0, '', { outcome }));
+    record(summary, id, outcome, false, ctx, definition.stage, t0);
+    return;
+  }
+  const previous = await readStatus(ctx.paths, definition.stage, id);
+  if (!run.force && previous && (await isFresh(ctx, previous, inputsHash, run.codeVersion))) {
+    record(summary, id, previous.outcome, true, ctx, definition.stage, t0);
+    return;
+  }
+  await sweepTempFiles(ctx.paths.processedDir(id));
+  let result: StageResult;
+  try {
+    result = await definition.process(stageCtx, id, inputsHash);
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    result = { outcome: toOutcome(error, ctx) };
+  }
+  await writeStatus(ctx.paths, statusRecord(run, id, t0, inputsHash, result));
+  record(summary, id, result.outcome, false, ctx, definition.stage, t0);
+}
+
+function statusRecord(
+  run: StageRun,
+  id: DatasetId,
+  t0: number,
+  inputsHash: string,
+  result: StageResult,
+): StatusRecord {
+  const { ctx } = run;
+  return {
+    stage: run.definition.stage,
+    dataset: id,
+    inputs_hash: inputsHash,
+    code_version: run.codeVersion,
+    outcome: result.outcome,
+    started_at: new Date(t0).toISOString(),
+    duration_ms: Math.round(ctx.clock.now() - t0),
+    // Relative to processed/, so a moved or shared work folder stays fresh.
+    artifacts: (result.artifacts ?? []).map((a) => (isAbsolute(a) ? relative(ctx.paths.processed, a) : a)),
+  };
 }
 
 /** A dataset's record is fresh: same inputs and code, not an error, every artifact still there. */

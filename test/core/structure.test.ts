@@ -16,9 +16,7 @@ const MAX_LINES = 80;
  * it was listed: a ceiling, so an entry can only shrink. When the test prints that an entry is
  * under the limit, delete the entry.
  */
-const LONG_FUNCTION_ALLOWANCE: Record<string, number> = {
-  'runner.ts runStage': 83,
-};
+const LONG_FUNCTION_ALLOWANCE: Record<string, number> = {};
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

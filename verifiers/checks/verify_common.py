@@ -1,4 +1,4 @@
-"""Shared by the fixed verification programs: parameters, table loading, canonical cells.
+"""Shared by the fixed verification programs: parameters, table loading, canonical cells (ranges.py).
 
 These programs run in the sandbox next to the task's files and verifiers/reference_solution.py
 (shipped as job files), read checks_params.json and write checks_result.json. Column names and
@@ -11,6 +11,8 @@ import math
 import os
 import signal
 import sys
+
+from ranges import canonical  # noqa: F401 (re-exported: common.canonical)
 
 PARAMS_FILE = "checks_params.json"
 RESULT_FILE = "checks_result.json"
@@ -100,21 +102,6 @@ def load_table(stem, file_type, sqlite_table=None):
         return ref.read_sqlite_table(pd, connection, sqlite_table).replace({None: np.nan})
     finally:
         connection.close()
-
-
-def canonical(value):
-    """One spelling per value across csv text and typed sqlite cells (1, 1.0 and "1" agree)."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, bool):
-        value = int(value)
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return repr(number)
 
 
 def canonical_frame(frame):

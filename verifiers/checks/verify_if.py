@@ -1,7 +1,7 @@
 """IF checks on one task: prediction shape, range filter, and discrimination by deviations.
 
 Job files: train_v1.F, train_v1_no_err.F, val_v1.F, ground_truth.csv, prediction.csv (the
-reference output), reference_solution.py, verify_common.py, verify_reference.py,
+reference output), reference_solution.py, ranges.py, verify_common.py, verify_reference.py,
 checks_params.json ({"question": <all_metadata question>, "deviations": [...],
 "reference_run": bool, "stop_after_caught": int | null}).
 With reference_run the job runs the reference solution itself first (run two of the
@@ -16,6 +16,7 @@ like the benchmark's IF metrics).
 import sys
 
 import reference_solution as ref
+from ranges import keep_mask
 import verify_common as common
 import verify_reference
 
@@ -44,18 +45,6 @@ def prediction_shape(question, val, truth):
         "detail": "; ".join(problems) or f"{len(predicted)} rows, columns row_id + {targets}",
         "metrics": {"rows": len(predicted), "validation_rows": len(expected_ids), "missing_values": missing},
     }
-
-
-def keep_mask(frame, column, allowed, kind):
-    import pandas as pd
-
-    values = frame[column]
-    missing = values.isnull()
-    if kind == "numerical" and isinstance(allowed, list) and len(allowed) == 2:
-        numbers = pd.to_numeric(values, errors="coerce")
-        return missing | ((numbers >= allowed[0]) & (numbers <= allowed[1])).fillna(False)
-    choices = {common.canonical(choice) for choice in (allowed if isinstance(allowed, list) else [allowed])}
-    return missing | values.map(lambda value: common.canonical(value) in choices)
 
 
 def range_filter(question, noisy, clean):

@@ -1,6 +1,6 @@
 """MM checks on one task: is the target learnable, and is it leaked by a single column?
 
-Job files: train_v2.F, val_v2.F, ground_truth.csv, reference_solution.py, verify_common.py,
+Job files: train_v2.F, val_v2.F, ground_truth.csv, reference_solution.py, ranges.py, verify_common.py,
 verify_reference.py, checks_params.json ({"question": ..., "leak_score": 0.99,
 "reference_run": bool, "run_budget_s": seconds}). With reference_run the job first runs the
 reference solution (run one of the determinism pair; train_v1_no_err.F and val_v1.F shipped

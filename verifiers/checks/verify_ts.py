@@ -1,6 +1,6 @@
 """Time-series checks on one task: constant ground truth, naive and seasonal-naive baselines.
 
-Job files: train.csv, ground_truth_v1.csv, ground_truth_v2.csv, verify_common.py,
+Job files: train.csv, ground_truth_v1.csv, ground_truth_v2.csv, ranges.py, verify_common.py,
 checks_params.json ({"question": ..., "season_length": 7}).
 Series are told apart by the ground_truth_v2 columns that are neither time nor target
 (entities). Baselines are scored on ground_truth_v2 with clipped R2, the benchmark's metric.

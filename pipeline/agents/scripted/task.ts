@@ -72,13 +72,16 @@ export function readQuestionMetadata(task: ScriptedTask): Record<string, unknown
 
 const programs = new Map<string, string>();
 
-/** A fixed program of python/, with the shared table helpers ahead of it. */
+/**
+ * A fixed program of verifiers/agents/, sent as one text: the verifier's canonical cells and
+ * range filter (verifiers/checks/ranges.py) and the shared table helpers ahead of it.
+ */
 export function program(name: 'reference' | 'baseline' | 'cheater'): string {
   const read = (file: string) =>
-    readFileSync(fileURLToPath(new URL(`./python/${file}`, import.meta.url)), 'utf8');
+    readFileSync(fileURLToPath(new URL(`../../../verifiers/${file}`, import.meta.url)), 'utf8');
   let text = programs.get(name);
   if (text === undefined) {
-    text = `${read('tables.py')}\n\n${read(`${name}.py`)}`;
+    text = `${read('checks/ranges.py')}\n\n${read('agents/tables.py')}\n\n${read(`agents/${name}.py`)}`;
     programs.set(name, text);
   }
   return text;

@@ -10,7 +10,7 @@ import { defaultReadLimits, readInside } from '../../util/inside.ts';
 const PYTHON_DIR = new URL('../../../verifiers/checks/', import.meta.url);
 const RESULT_FILE = 'checks_result.json';
 /** Modules every check program may import, shipped next to it. */
-const SHIPPED = ['verify_common.py', 'verify_reference.py'];
+const SHIPPED = ['ranges.py', 'verify_common.py', 'verify_reference.py'];
 
 export type CheckProgram = 'verify_if.py' | 'verify_mm.py' | 'verify_ts.py';
 

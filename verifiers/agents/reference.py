@@ -1,30 +1,7 @@
-# The scripted reference agent's program. TASK (defined above it) holds the task's mode
+# The scripted reference agent's program. TASK, ranges.py and tables.py stand above it. TASK holds the task's mode
 # ("if" | "mm" | "xf" | "cf"), its all_metadata.json question and, for IF, the source of
 # verifiers/reference_solution.py; everything else is read from the work folder.
-import math
 import types
-
-
-def canonical(value):
-    """One spelling per value across csv text and typed cells (1, 1.0 and "1" agree)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, bool):
-        value = int(value)
-    try:
-        return repr(float(value))
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def keep_mask(frame, column, allowed, kind):
-    values = frame[column]
-    missing = values.isnull()
-    if kind == "numerical" and isinstance(allowed, list) and len(allowed) == 2:
-        numbers = pd.to_numeric(values, errors="coerce")
-        return missing | ((numbers >= allowed[0]) & (numbers <= allowed[1])).fillna(False)
-    choices = {canonical(choice) for choice in (allowed if isinstance(allowed, list) else [allowed])}
-    return missing | values.map(lambda value: canonical(value) in choices)
 
 
 def instruction_following(question):
