@@ -6,6 +6,7 @@ import { scoreTask } from '../score/task.ts';
 import { formatJson, writeFileAtomic } from '../store/atomic.ts';
 import { hashValue } from '../util/hash.ts';
 import type { CorpusReadLimits } from '../util/inside.ts';
+import { forEachLimited } from '../util/limit.ts';
 import { runAgentLoop } from './loop.ts';
 import type { EvalModel } from './model/cached.ts';
 import { type RunKey, type RunRecord, readRunRecord, runName, writeRun } from './record.ts';
@@ -177,34 +178,22 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const skipped = records.size;
   if (skipped > 0) progress(`eval: ${skipped} run(s) already recorded in ${runsDir}, skipped`);
   let spent = 0;
-  let next = 0;
   let done = 0;
   const overBudget = () => options.maxCostUsd !== undefined && spent >= options.maxCostUsd;
-  let stopped = false;
-  const worker = async () => {
-    while (next < pending.length && !overBudget() && !stopped) {
-      const run = pending[next++];
-      if (!run) break;
-      const record = await runOne(run, options, (usd) => {
-        spent += usd;
-      }).catch((error: unknown) => {
-        stopped = true;
-        throw error;
-      });
-      records.set(runName(run), record);
-      done += 1;
-      const score = record.score === null ? 'unscorable' : `score ${record.score.toFixed(3)}`;
-      progress(
-        `eval: [${skipped + done}/${options.runs.length}] ${runName(run)} ${record.status}, ${score}, ${record.turns} turn(s), ${record.tool_calls} tool call(s)`,
-      );
-    }
-  };
-  // Every worker finishes its run before a failure (a refused key, a provider down) is raised.
-  const settled = await Promise.allSettled(
-    Array.from({ length: Math.max(1, Math.min(options.concurrency, pending.length)) }, worker),
-  );
-  const failed = settled.find((outcome) => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
+  // Past the budget no new run starts; after a failure (a refused key, a provider down) none
+  // either, and it is raised once every run in flight has finished.
+  await forEachLimited(pending, Math.max(1, options.concurrency), async (run) => {
+    if (overBudget()) return;
+    const record = await runOne(run, options, (usd) => {
+      spent += usd;
+    });
+    records.set(runName(run), record);
+    done += 1;
+    const score = record.score === null ? 'unscorable' : `score ${record.score.toFixed(3)}`;
+    progress(
+      `eval: [${skipped + done}/${options.runs.length}] ${runName(run)} ${record.status}, ${score}, ${record.turns} turn(s), ${record.tool_calls} tool call(s)`,
+    );
+  });
   const ordered = options.runs.flatMap((run) => records.get(runName(run)) ?? []);
   const summary = summariseRuns(options.model.spec, ordered);
   await writeFileAtomic(join(options.outDir, 'summary.json'), formatJson(summary));

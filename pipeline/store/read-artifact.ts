@@ -7,6 +7,8 @@ export interface ReadArtifactOptions {
   what: string;
   /** A missing file gives null instead of a rejection. */
   optional?: boolean;
+  /** The rejection reason of a missing file (default missing_input), e.g. build's no_draft. */
+  missingReason?: string;
 }
 
 /**
@@ -25,7 +27,10 @@ export async function readJsonArtifact<T>(
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (options.optional && (error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Rejection('missing_input', `${what} is missing at ${path}: run the previous stage again`);
+    throw new Rejection(
+      options.missingReason ?? 'missing_input',
+      `${what} is missing at ${path}: run the previous stage again`,
+    );
   }
   let raw: unknown;
   try {

@@ -29,6 +29,11 @@ describe('readJsonArtifact', () => {
     expect(await reasonOf(readJsonArtifact(at('none.json'), schema, { what: 'none.json' }))).toMatch(
       /^missing_input: none\.json is missing at .*none\.json: run the previous stage again$/,
     );
+    const named = readJsonArtifact(at('none.json'), schema, {
+      what: 'draft.json',
+      missingReason: 'no_draft',
+    });
+    expect(await reasonOf(named)).toMatch(/^no_draft: draft\.json is missing at /);
     expect(await reasonOf(readJsonArtifact(at('broken.json'), schema, { what: 'broken.json' }))).toMatch(
       /^invalid_input: broken\.json at .* is not JSON: run the previous stage with --force$/,
     );

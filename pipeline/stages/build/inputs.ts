@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { Context } from '../../context.ts';
-import { errorMessage, Rejection } from '../../errors.ts';
+import { Rejection } from '../../errors.ts';
 import type { DatasetId } from '../../ids.ts';
 import {
   type KaggleListItem,
@@ -10,6 +9,7 @@ import {
   kaggleListItemSchema,
   kaggleMetadataSchema,
 } from '../../sources/shapes.ts';
+import { readJsonArtifact } from '../../store/read-artifact.ts';
 import type { CsvDialect } from '../../tables/reader.ts';
 import { pathExists } from '../../util/fs.ts';
 import { type Draft, draftSchema } from '../draft/schema.ts';
@@ -24,31 +24,9 @@ export interface BuildInputs {
   mainTablePath: string;
 }
 
+/** An earlier stage's JSON artifact, or the dataset rejected with `missingReason` (missing) or invalid_input. */
 async function readJson<T>(path: string, schema: z.ZodType<T>, missingReason: string): Promise<T> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new Rejection(missingReason, `${path} is missing; run the stage that writes it first`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Rejection(
-      'invalid_input',
-      `${path} is not valid JSON (${errorMessage(error)}); rerun the stage that writes it`,
-    );
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Rejection(
-      'invalid_input',
-      `${path}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`,
-    );
-  }
-  return parsed.data;
+  return (await readJsonArtifact(path, schema, { what: basename(path), missingReason })) as T;
 }
 
 export async function readBuildInputs(ctx: Context, id: DatasetId): Promise<BuildInputs> {
