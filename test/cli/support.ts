@@ -1,32 +1,21 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { type CliResult, runCli } from '../support/cli.ts';
 
-const run = promisify(execFile);
 export const cli = join(process.cwd(), 'bin/dare-forge.js');
 export const fixtures = join(process.cwd(), '../shared/fixtures/kaggle');
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliResult };
 
 /** Runs the real CLI to completion (plain progress lines, as in CI). */
-export async function dareForge(
+export function dareForge(
   args: string[],
   options: { cwd?: string; env?: Record<string, string | undefined> } = {},
 ): Promise<CliResult> {
-  try {
-    const { stdout, stderr } = await run('node', [cli, ...args], {
-      cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, CI: 'true', ...options.env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return runCli(args, {
+    cwd: options.cwd ?? process.cwd(),
+    env: { ...process.env, CI: 'true', ...options.env },
+  });
 }
 
 /** Starts the real CLI and exposes its output as it arrives, for tests that send it signals. */

@@ -1,16 +1,11 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseConfigText } from '../../pipeline/config/load.ts';
-import { type Context, createContext } from '../../pipeline/context.ts';
-import { asDatasetId } from '../../pipeline/ids.ts';
-import { Logger } from '../../pipeline/logger.ts';
 import { listFiles } from '../../pipeline/release/exports.ts';
-import { release } from '../../pipeline/stages/release/index.ts';
 import { formatCsv, parseCsvWithHeader } from '../../pipeline/util/csv.ts';
 import { sha256File } from '../../pipeline/util/hash.ts';
+import { type FixtureRelease, fixtureRelease, published } from '../support/release.ts';
 
-export const published = join(process.cwd(), '../shared/fixtures/dare-eval');
+export { published };
 
 /** One classification (csv), one regression (three targets) and one time-series task. */
 export const exportDatasets = [
@@ -24,34 +19,11 @@ export const exportTasks = [
   'michau96_social-media-popularity-2009-2023_ts',
 ] as const;
 
-export interface SmallRelease {
-  root: string;
-  ctx: Context;
-  /** splits/1.0.0/train: every task of the three datasets. */
-  split: string;
-  cleanup(): Promise<void>;
-}
+export type SmallRelease = FixtureRelease;
 
 /** A release of three fixture datasets, all in train; build it once per test file. */
-export async function smallRelease(): Promise<SmallRelease> {
-  const root = await mkdtemp(join(tmpdir(), 'dare-forge-export-'));
-  const yaml = `paths:\n  raw: ${join(root, 'raw')}\n  processed: ${join(root, 'processed')}\n  splits: ${join(root, 'splits')}\nrelease:\n  eval_fraction: 0\n`;
-  const parsed = parseConfigText(yaml);
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const ctx = createContext({ config: parsed.config, cwd: process.cwd(), logger: new Logger('error') });
-  const made = await release(ctx, {
-    extra: { corpus: published, version: '1.0.0' },
-    only: exportDatasets.map((d) => asDatasetId(d)),
-  });
-  return {
-    root,
-    ctx,
-    split: join(made.dir, 'train'),
-    cleanup: async () => {
-      await ctx.close();
-      await rm(root, { recursive: true, force: true });
-    },
-  };
+export function smallRelease(): Promise<SmallRelease> {
+  return fixtureRelease(exportDatasets, 'dare-forge-export-');
 }
 
 export async function treeHashes(root: string): Promise<Record<string, string>> {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import {
   startScaleServers,
   writeRigConfig,
 } from '../../bench/scale/rig/servers.ts';
+import { type CliResult, runCli } from '../support/cli.ts';
 
 export const repoRoot = join(import.meta.dirname, '../..');
 export const fixtureRoot = join(repoRoot, '../shared/fixtures/kaggle');
@@ -45,31 +45,9 @@ export async function startRig(count: number, seed = 7): Promise<Rig> {
   };
 }
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs bin/dare-forge.js as its own process, as a user would (env carries the dummy credentials). */
 export function cli(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/dare-forge.js'), ...args], {
-      cwd: repoRoot,
-      env: rigEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { env: rigEnv() });
 }
 
 /** sha256 of every file under a folder, by relative path (sorted); empty when it does not exist. */

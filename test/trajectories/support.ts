@@ -1,34 +1,16 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseConfigText } from '../../pipeline/config/load.ts';
-import { createContext } from '../../pipeline/context.ts';
-import { asDatasetId } from '../../pipeline/ids.ts';
-import { Logger } from '../../pipeline/logger.ts';
-import { release } from '../../pipeline/stages/release/index.ts';
+import { type FixtureRelease, fixtureRelease, published } from '../support/release.ts';
 
-export const published = join(process.cwd(), '../shared/fixtures/dare-eval');
+export { published };
 export const AVOCADO = 'amldvvs_avocado-ripeness-classification-dataset_class';
 export const ANSCOMBE = 'carlmcbrideellis_data-anscombes-quartet_reg';
 
 /** A release of two fixture datasets (one classification, one regression task), all in train. */
-export async function trainRelease(): Promise<{ root: string; split: string; cleanup(): Promise<void> }> {
-  const root = await mkdtemp(join(tmpdir(), 'dare-forge-traj-'));
-  const yaml = `paths:\n  raw: ${join(root, 'raw')}\n  processed: ${join(root, 'processed')}\n  splits: ${join(root, 'splits')}\nrelease:\n  eval_fraction: 0\n`;
-  const parsed = parseConfigText(yaml);
-  if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
-  const ctx = createContext({ config: parsed.config, cwd: process.cwd(), logger: new Logger('error') });
-  const made = await release(ctx, {
-    extra: { corpus: published, version: '1.0.0' },
-    only: [AVOCADO, ANSCOMBE].map((t) => asDatasetId(t.replace(/_(class|reg)$/, ''))),
-  });
-  await ctx.close();
-  return {
-    root,
-    split: join(made.dir, 'train'),
-    cleanup: () => rm(root, { recursive: true, force: true }),
-  };
+export function trainRelease(): Promise<FixtureRelease> {
+  const datasets = [AVOCADO, ANSCOMBE].map((task) => task.replace(/_(class|reg)$/, ''));
+  return fixtureRelease(datasets, 'dare-forge-traj-');
 }
 
 /** The question -> (task, variant) map of a release split. */
