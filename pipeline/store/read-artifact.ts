@@ -16,6 +16,16 @@ export interface ReadArtifactOptions {
  * rejected(missing_input), one that is not JSON or does not match its schema
  * rejected(invalid_input), each naming the file and what to rerun.
  */
+export function readJsonArtifact<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  options: ReadArtifactOptions & { optional: true },
+): Promise<T | null>;
+export function readJsonArtifact<T>(
+  path: string,
+  schema: z.ZodType<T>,
+  options: ReadArtifactOptions & { optional?: false },
+): Promise<T>;
 export async function readJsonArtifact<T>(
   path: string,
   schema: z.ZodType<T>,

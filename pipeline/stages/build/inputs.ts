@@ -25,8 +25,8 @@ export interface BuildInputs {
 }
 
 /** An earlier stage's JSON artifact, or the dataset rejected with `missingReason` (missing) or invalid_input. */
-async function readJson<T>(path: string, schema: z.ZodType<T>, missingReason: string): Promise<T> {
-  return (await readJsonArtifact(path, schema, { what: basename(path), missingReason })) as T;
+function readJson<T>(path: string, schema: z.ZodType<T>, missingReason: string): Promise<T> {
+  return readJsonArtifact(path, schema, { what: basename(path), missingReason });
 }
 
 export async function readBuildInputs(ctx: Context, id: DatasetId): Promise<BuildInputs> {

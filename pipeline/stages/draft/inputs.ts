@@ -42,7 +42,6 @@ export async function loadDraftInput(ctx: Context, id: DatasetId): Promise<Draft
     what: 'listing.json',
     optional: true,
   });
-  if (!profile || !metadata) throw new Rejection('missing_input', `inputs of ${id} are missing`);
   const table = profile.tables.find((candidate) => candidate.file === profile.main_table.file);
   if (!table) {
     throw new Rejection(
