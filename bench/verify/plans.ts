@@ -54,8 +54,9 @@ export async function treeCpuSeconds(root: number): Promise<number> {
 
 export const planChecks: Record<string, VerifyChecksConfig> = {
   separate: verifyChecksSection.parse({ share_runs: false }),
-  shared: verifyChecksSection.parse({}),
-  'shared+early_stop': verifyChecksSection.parse({ early_stop: true }),
+  shared: verifyChecksSection.parse({ one_job: false }),
+  'one job': verifyChecksSection.parse({}),
+  'one job+early_stop': verifyChecksSection.parse({ early_stop: true }),
 };
 
 /** Verifies every task under one plan, all in flight at once through the pool. */

@@ -10,7 +10,8 @@
  * byte-identical outputs are counted too. Prints both times and the ratio.
  * Then every check of every task under each verify plan (plans.ts): per-task sandbox CPU and
  * wall seconds, jobs and fits, and how many verdicts differ from the separate (today's) plan,
- * which must be 0 for the shared plan (and 0 in status, reasons and flags with early stop).
+ * which must be 0 for the shared plan and its one-job form (and 0 in status, reasons and
+ * flags with early stop).
  */
 import { execFile } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -164,7 +165,8 @@ async function main(): Promise<void> {
     );
     const today = verdicts.get('separate')!;
     const differ = verdictDifferences(today, verdicts.get('shared')!);
-    const differEarly = verdictDifferences(today, verdicts.get('shared+early_stop')!, true);
+    const differSingle = verdictDifferences(today, verdicts.get('one job')!);
+    const differEarly = verdictDifferences(today, verdicts.get('one job+early_stop')!, true);
     const perTask = baselineMs / 1000 / tasks.length;
     console.log(
       `\nevery check per task (${tasks.length} tasks, ${executor.size} workers; CPU = sandbox jobs):`,
@@ -173,25 +175,30 @@ async function main(): Promise<void> {
     console.log(
       `  published reference script alone (fresh python per task): ${perTask.toFixed(2)} s wall/task`,
     );
-    const [separate, shared] = [plans[0]!, plans[1]!];
+    const [separate, shared, single] = [plans[0]!, plans[1]!, plans[2]!];
     console.log(
       `shared vs separate: ${(separate.cpu_s_per_task / shared.cpu_s_per_task).toFixed(2)}x less sandbox CPU per task, ` +
         `${separate.fits_per_task - shared.fits_per_task} fit(s) fewer`,
     );
     console.log(
-      `verdicts differing from the separate plan: shared ${differ.length} (whole verdict.json entries)`,
+      `one job vs separate: ${(separate.cpu_s_per_task / single.cpu_s_per_task).toFixed(2)}x less sandbox CPU, ` +
+        `${(separate.wall_s_per_task / single.wall_s_per_task).toFixed(2)}x less wall per task`,
+    );
+    console.log(
+      `verdicts differing from the separate plan: shared ${differ.length}, one job ${differSingle.length} (whole verdict.json entries)`,
     );
     console.log(
       `                                            early stop ${differEarly.length} (status, reasons, flags)`,
     );
-    for (const name of [...differ, ...differEarly]) console.log(`  differs: ${name}`);
+    for (const name of [...differ, ...differSingle, ...differEarly]) console.log(`  differs: ${name}`);
     Object.assign(figures, {
       plans,
       reference_script_s_per_task: +perTask.toFixed(3),
       verdict_differences: differ.length,
+      verdict_differences_one_job: differSingle.length,
       verdict_differences_early_stop: differEarly.length,
     });
-    if (differ.length + differEarly.length > 0) process.exitCode = 1;
+    if (differ.length + differSingle.length + differEarly.length > 0) process.exitCode = 1;
     await mkdir('.bench', { recursive: true });
     await writeFile(join('.bench', 'verify.json'), `${JSON.stringify(figures, null, 2)}\n`);
     if (same !== tasks.length) process.exitCode = 1;

@@ -15,22 +15,34 @@ import { writeIrrelevantNoiseTask } from '../verify/tasks.ts';
 
 const pool = usePool();
 const isIfJob = (request: RunCodeRequest) => request.code.startsWith('"""IF checks');
+const isTaskJob = (request: RunCodeRequest) => request.code.startsWith('"""Every check of one tabular task');
+const paramsOf = (request: RunCodeRequest, file: string) =>
+  JSON.parse(decodeFile(request.files?.[file] ?? encodeFile('null')).toString('utf8'));
 
-/** The real pool, with every request recorded and the IF job's params optionally edited. */
-function recording(edit?: (params: Record<string, unknown>) => void) {
+/**
+ * The real pool, with every request recorded and the IF job's params optionally edited (the
+ * IF part's, in a one-job task); `editTask` rewrites a one-job task's files before it is sent.
+ */
+function recording(
+  edit?: (params: Record<string, unknown>) => void,
+  editTask?: (files: Record<string, string>) => void,
+) {
   const requests: RunCodeRequest[] = [];
   const executor: Executor = {
     name: 'recording',
     async runCode(request, options) {
       requests.push(request);
-      const params = request.files?.['checks_params.json'];
-      if (edit && isIfJob(request) && params) {
+      const file = isTaskJob(request) ? 'if/checks_params.json' : 'checks_params.json';
+      const params = request.files?.[file];
+      if (edit && (isIfJob(request) || isTaskJob(request)) && params) {
         const parsed = JSON.parse(decodeFile(params).toString('utf8'));
         edit(parsed);
-        request = {
-          ...request,
-          files: { ...request.files, 'checks_params.json': encodeFile(JSON.stringify(parsed)) },
-        };
+        request = { ...request, files: { ...request.files, [file]: encodeFile(JSON.stringify(parsed)) } };
+      }
+      if (editTask && isTaskJob(request)) {
+        const files = { ...request.files };
+        editTask(files);
+        request = { ...request, files };
       }
       return pool().runCode(request, options);
     },
@@ -63,11 +75,55 @@ describe('check jobs get the single-run time limit once per reference run', () =
     for (const request of single) expect(request.run_timeout).toBe(options.run.runTimeoutS);
   });
 
-  it('shared plan: the reference runs ride in the IF and MM jobs, each with the single-run budget', async () => {
+  it('one-job plan (the default): both parts in one job with the limit of every run, each part with its own parameters', async () => {
     const dir = join(await testdir(), 'me_noise_class');
     await writeIrrelevantNoiseTask(dir);
     const { executor, requests } = recording();
     const options = taskOptions(pool());
+    expect([options.checks.share_runs, options.checks.one_job]).toEqual([true, true]);
+    const { verdict } = await verifyTask(dir, 'me_noise_class', {
+      ...options,
+      run: { ...options.run, executor },
+    });
+    expect(requests).toHaveLength(1);
+    const [job] = requests;
+    if (!job || !isTaskJob(job)) throw new Error('no one-job task was sent');
+    // MM part: run one (1) + its checks (1); IF part: run two and the baseline (2) + each deviation.
+    expect(job.run_timeout).toBe(options.run.runTimeoutS * (checks.deviations.length + 4));
+    expect(paramsOf(job, 'mm/checks_params.json')).toMatchObject({ reference_run: true, run_budget_s: 120 });
+    expect(paramsOf(job, 'if/checks_params.json')).toMatchObject({ reference_run: true, run_budget_s: 120 });
+    expect(verdict.checks.map((c) => c.name)).toContain('discrimination');
+  });
+
+  it('one-job plan: a part that stops without its outcome sends the task through the two jobs, same verdict', async () => {
+    const dir = join(await testdir(), 'me_noise_class');
+    await writeIrrelevantNoiseTask(dir);
+    const options = taskOptions(pool());
+    const twoJobs = await verifyTask(dir, 'me_noise_class', {
+      ...options,
+      checks: { ...options.checks, one_job: false },
+    });
+    // Unreadable parameters make the MM part raise an error verify_mm.py does not catch.
+    const { executor, requests } = recording(undefined, (files) => {
+      files['mm/checks_params.json'] = encodeFile('{not json');
+    });
+    const fellBack = await verifyTask(dir, 'me_noise_class', {
+      ...options,
+      run: { ...options.run, executor },
+    });
+    // The one job first, then the shared plan's two (sent at once, in either order).
+    const kinds = requests.map((r) => (isTaskJob(r) ? 'task' : isIfJob(r) ? 'if' : 'mm'));
+    expect([kinds[0], ...kinds.slice(1).sort()]).toEqual(['task', 'if', 'mm']);
+    expect(JSON.stringify(fellBack.verdict)).toBe(JSON.stringify(twoJobs.verdict));
+    expect(fellBack.cost).toEqual({ jobs: 3, fits: twoJobs.cost!.fits + 1 });
+  });
+
+  it('shared plan: the reference runs ride in the IF and MM jobs, each with the single-run budget', async () => {
+    const dir = join(await testdir(), 'me_noise_class');
+    await writeIrrelevantNoiseTask(dir);
+    const { executor, requests } = recording();
+    const base = taskOptions(pool());
+    const options = { ...base, checks: { ...base.checks, one_job: false } };
     expect(options.checks.share_runs).toBe(true);
     await verifyTask(dir, 'me_noise_class', { ...options, run: { ...options.run, executor } });
     // No separate reference job: the pair is run by the two check jobs, one each.
@@ -104,26 +160,33 @@ describe('check jobs get the single-run time limit once per reference run', () =
     );
   });
 
-  it('shared plan: a reference run over its budget rejects timeout, worded as the separate plan words it', async () => {
-    const dir = join(await testdir(), 'me_noise_class');
-    await writeIrrelevantNoiseTask(dir);
-    const { executor } = recording((params) => {
-      params.run_budget_s = 0.000001;
-    });
-    const options = taskOptions(pool());
-    const { verdict } = await verifyTask(dir, 'me_noise_class', {
-      ...options,
-      run: { ...options.run, executor },
-    });
-    expect(verdict.status).toBe('rejected');
-    expect(verdict.reasons).toContain('timeout');
-    const timedOut = verdict.checks.find((check) => check.name === 'determinism');
-    // Worded as the separate plan's reference job words a timeout (same verdict bytes either way).
-    expect(timedOut?.status).toBe('fail');
-    expect(timedOut?.detail).toBe(
-      `reference solution: timeout: no result within ${options.run.runTimeoutS} s`,
-    );
-  });
+  it.each([
+    ['shared plan', false],
+    ['one-job plan', true],
+  ])(
+    '%s: a reference run over its budget rejects timeout, worded as the separate plan words it',
+    async (_plan, oneJob) => {
+      const dir = join(await testdir(), 'me_noise_class');
+      await writeIrrelevantNoiseTask(dir);
+      const { executor } = recording((params) => {
+        params.run_budget_s = 0.000001;
+      });
+      const base = taskOptions(pool());
+      const options = { ...base, checks: { ...base.checks, one_job: oneJob } };
+      const { verdict } = await verifyTask(dir, 'me_noise_class', {
+        ...options,
+        run: { ...options.run, executor },
+      });
+      expect(verdict.status).toBe('rejected');
+      expect(verdict.reasons).toContain('timeout');
+      const timedOut = verdict.checks.find((check) => check.name === 'determinism');
+      // Worded as the separate plan's reference job words a timeout (same verdict bytes either way).
+      expect(timedOut?.status).toBe('fail');
+      expect(timedOut?.detail).toBe(
+        `reference solution: timeout: no result within ${options.run.runTimeoutS} s`,
+      );
+    },
+  );
 
   it('a deviation over its budget is named by the Python limit (real /usr/bin/python3)', () => {
     const dir = fileURLToPath(new URL('../../verifiers/checks/', import.meta.url));

@@ -20,7 +20,8 @@ const fixtures = [
 
 const plans = {
   separate: verifyChecksSection.parse({ share_runs: false }),
-  shared: verifyChecksSection.parse({}),
+  shared: verifyChecksSection.parse({ one_job: false }),
+  single: verifyChecksSection.parse({}),
   early: verifyChecksSection.parse({ early_stop: true }),
 };
 
@@ -41,10 +42,10 @@ async function verifyAll(): Promise<Record<string, Record<keyof typeof plans, Ta
 const check = (verdict: TaskVerdict, name: string) => verdict.checks.find((c) => c.name === name);
 
 describe('verify plans give the same verdicts', () => {
-  it('the shared plan equals the separate one byte for byte at fewer jobs and fits; early stop keeps statuses, reasons, flags and every figure it records', async () => {
+  it('the shared plan and its one-job form equal the separate one byte for byte at fewer jobs and fits; early stop keeps statuses, reasons, flags and every figure it records', async () => {
     const results = await verifyAll();
     for (const name of fixtures) {
-      const { separate, shared, early } = results[name]!;
+      const { separate, shared, single, early } = results[name]!;
       // Every check ran (the comparison covers them all): izmir-water is rejected leak_exact today.
       expect(
         separate.verdict.checks.map((c) => c.name),
@@ -54,6 +55,10 @@ describe('verify plans give the same verdicts', () => {
       expect(shared.predictions?.equals(separate.predictions!), name).toBe(true);
       expect(shared.cost!.jobs, name).toBe(separate.cost!.jobs - 2);
       expect(shared.cost!.fits, name).toBe(separate.cost!.fits - 1);
+      // One job holding the shared plan's two: the same verdict bytes, predictions and fits.
+      expect(JSON.stringify(single.verdict), name).toBe(JSON.stringify(separate.verdict));
+      expect(single.predictions?.equals(separate.predictions!), name).toBe(true);
+      expect(single.cost, name).toEqual({ jobs: 1, fits: shared.cost!.fits });
 
       expect([early.verdict.status, early.verdict.reasons, early.verdict.flags], name).toEqual([
         separate.verdict.status,

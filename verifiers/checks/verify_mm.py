@@ -158,6 +158,9 @@ def checks_after_reference(params):
         return checks(params)
 
 
+def main():
+    return common.run_main(checks_after_reference if common.read_params().get("reference_run") else checks)
+
+
 if __name__ == "__main__":
-    common.run_main(checks_after_reference if common.read_params().get("reference_run") else checks)
-    sys.exit(0)
+    sys.exit(main())

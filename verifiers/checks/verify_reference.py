@@ -5,7 +5,8 @@ The job runs the reference solution from scratch first, exactly as reference_sol
 main does (read the parameters, load both files, fit, write prediction.csv and its status
 file), before loading anything else; its output is then the faithful baseline the
 deviations are compared with. The two runs are in different sandbox jobs (fresh processes),
-so the pair is still two independent runs.
+or, with verify_checks.one_job, one after the other in one job (verify_task.py): each still
+reads its parameters and files and fits from scratch.
 
 The reference run's preprocessor is wrapped to keep copies of what it produced (the
 transformed training and validation matrices): a deviation that trains on the same frame

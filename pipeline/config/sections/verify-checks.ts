@@ -33,6 +33,12 @@ export const verifyChecksSection = z
       .describe(
         "The IF check job runs the second reference run itself (its output is the deviations' baseline) and deviations with the same preprocessing reuse its fitted transform: fewer loads and fits, byte-identical verdicts. false: every run in its own job, as before (benchmarks compare the two).",
       ),
+    one_job: z
+      .boolean()
+      .default(true)
+      .describe(
+        "With share_runs: the two shared jobs of a tabular task run as one sandbox job, the MM part (run one of the determinism pair, then the MM checks) and then the IF part (run two, then the IF checks), each from scratch in a folder of its own: the task's files are sent once and one job's start-up is saved. A part that stops without its outcome (a crash, MemoryError, a timed-out job) sends the task through the two jobs instead, so verdicts are the same as with false.",
+      ),
     early_stop: z
       .boolean()
       .default(false)

@@ -11,8 +11,10 @@ const PYTHON_DIR = new URL('../../../verifiers/checks/', import.meta.url);
 const RESULT_FILE = 'checks_result.json';
 /** Modules every check program may import, shipped next to it. */
 const SHIPPED = ['ranges.py', 'verify_common.py', 'verify_reference.py'];
+/** verify_task.py runs these two programs as parts: they are its modules. */
+const PART_PROGRAMS = ['verify_mm.py', 'verify_if.py'];
 
-export type CheckProgram = 'verify_if.py' | 'verify_mm.py' | 'verify_ts.py';
+export type CheckProgram = 'verify_if.py' | 'verify_mm.py' | 'verify_ts.py' | 'verify_task.py';
 
 export interface SandboxRun {
   executor: Executor;
@@ -51,18 +53,60 @@ export interface CheckJobOptions {
  * (job path -> absolute host path or bytes) and parameters and returns the raw response;
  * `checkOutcome` reads it. Split so a caller can look at fetched files first.
  */
-export async function submitCheckJob(
+export function submitCheckJob(
   program: CheckProgram,
   inputs: Record<string, string | Buffer>,
   params: unknown,
   run: SandboxRun,
   options: CheckJobOptions = {},
 ): Promise<RunCodeResponse> {
+  const paramFiles = { 'checks_params.json': params };
+  return submitJob(program, inputs, paramFiles, run, [RESULT_FILE, ...(options.fetch ?? [])], options.runs);
+}
+
+/** The files verify_task.py leaves in each part's folder: that part's job response. */
+const PART_FILES = [RESULT_FILE, 'prediction.csv', 'reference_status.json'];
+
+/**
+ * verify_task.py: the MM job and then the IF job of one tabular task, as one job. `inputs` are
+ * the files of both (each part's folder links them); `parts` the parameters each job would
+ * get. Returns each part's folder as the response its own job would have given (files under
+ * their plain names); a part that left no result is absent from its files.
+ */
+export async function submitTaskJob(
+  inputs: Record<string, string | Buffer>,
+  parts: { mm: unknown; if: unknown },
+  run: SandboxRun,
+  runs: number,
+): Promise<{ mm: RunCodeResponse; if: RunCodeResponse }> {
+  const paramFiles = { 'mm/checks_params.json': parts.mm, 'if/checks_params.json': parts.if };
+  const fetch = ['mm', 'if'].flatMap((part) => PART_FILES.map((name) => `${part}/${name}`));
+  const response = await submitJob('verify_task.py', inputs, paramFiles, run, fetch, runs);
+  const part = (folder: string): RunCodeResponse => {
+    const files: Record<string, string> = {};
+    for (const name of PART_FILES) {
+      const file = response.files[`${folder}/${name}`];
+      if (file !== undefined) files[name] = file;
+    }
+    return { ...response, files };
+  };
+  return { mm: part('mm'), if: part('if') };
+}
+
+async function submitJob(
+  program: CheckProgram,
+  inputs: Record<string, string | Buffer>,
+  paramFiles: Record<string, unknown>,
+  run: SandboxRun,
+  fetch: string[],
+  runs = 1,
+): Promise<RunCodeResponse> {
   // A job of several reference runs gets the single-run limit once per run; the program
   // limits each run itself (run_budget_s) and names the one that ran out of time.
-  const jobTimeoutS = jobTimeout(run.runTimeoutS, options.runs ?? 1);
-  const files: Record<string, string> = { 'checks_params.json': encodeFile(JSON.stringify(params)) };
-  for (const name of SHIPPED) {
+  const jobTimeoutS = jobTimeout(run.runTimeoutS, runs);
+  const files: Record<string, string> = {};
+  for (const [name, params] of Object.entries(paramFiles)) files[name] = encodeFile(JSON.stringify(params));
+  for (const name of program === 'verify_task.py' ? [...SHIPPED, ...PART_PROGRAMS] : SHIPPED) {
     files[name] = encodeFile(await source(fileURLToPath(new URL(name, PYTHON_DIR))));
   }
   files['reference_solution.py'] = encodeFile(await source(REFERENCE_SCRIPT));
@@ -81,7 +125,7 @@ export async function submitCheckJob(
     {
       code: await source(fileURLToPath(new URL(program, PYTHON_DIR))),
       files,
-      fetch_files: [RESULT_FILE, ...(options.fetch ?? [])],
+      fetch_files: fetch,
       run_timeout: jobTimeoutS,
       memory_limit_MB: run.memoryLimitMb,
     },
@@ -144,7 +188,7 @@ export function jobTimeout(runTimeoutS: number, runs: number): number {
 /** sha256 of every Python program the checks run: editing one makes old verdicts stale. */
 export async function programHashes(): Promise<Record<string, string>> {
   const paths: Record<string, string> = { 'reference_solution.py': REFERENCE_SCRIPT };
-  for (const name of [...SHIPPED, 'verify_if.py', 'verify_mm.py', 'verify_ts.py']) {
+  for (const name of [...SHIPPED, 'verify_if.py', 'verify_mm.py', 'verify_ts.py', 'verify_task.py']) {
     paths[name] = fileURLToPath(new URL(name, PYTHON_DIR));
   }
   const hashes: Record<string, string> = {};

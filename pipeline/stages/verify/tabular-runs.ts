@@ -17,6 +17,7 @@ import {
   type ProgramOutcome,
   runCheckProgram,
   submitCheckJob,
+  submitTaskJob,
 } from './python-checks.ts';
 
 /** What verifying one tabular task cost in the sandbox: jobs submitted, model fits they ran. */
@@ -40,6 +41,7 @@ export interface TabularRuns {
 }
 
 const PREDICTIONS = 'prediction.csv';
+const RESULT = 'checks_result.json';
 const STATUS = 'reference_status.json';
 const statusSchema = z.object({ status: z.string(), detail: z.string().nullable() });
 const failures = ['invalid_params', 'env_missing_pyarrow', 'missing_input', 'fit_failed'] as const;
@@ -198,13 +200,22 @@ function taskJobs(
     },
     readShared: (response: RunCodeResponse) =>
       counted(checkOutcome('verify_if.py', response, ifResultsSchema, run, runs), (r) => r.fits ?? 0),
+    /** The shared MM job, then the shared IF job, as one job (verify_task.py). */
+    singleTask: () => {
+      cost.jobs += 1;
+      cost.fits += 1;
+      const inputs = { ...mmInputs(true), ...ifInputs(null) };
+      const parts = { mm: mmParams(true), if: ifParams(true) };
+      return submitTaskJob(inputs, parts, run, runs + 2);
+    },
   };
 }
 type TaskJobs = ReturnType<typeof taskJobs>;
 
 /**
  * Runs a tabular task's sandbox jobs. Separate plan (verify_checks.share_runs false, and the
- * reference scope): two reference jobs, then the IF and MM jobs. Shared plan: see sharedPlan.
+ * reference scope): two reference jobs, then the IF and MM jobs. Shared plan: see sharedPlan;
+ * its one-job form (verify_checks.one_job, the default): see singlePlan.
  */
 export async function runTabularJobs(
   taskDir: string,
@@ -213,13 +224,41 @@ export async function runTabularJobs(
   options: TaskCheckOptions,
 ): Promise<TabularRuns> {
   const jobs = taskJobs(taskDir, question, params, options);
-  if (options.checks.share_runs && options.scope === 'all') return sharedPlan(jobs, options.run.runTimeoutS);
+  if (options.checks.share_runs && options.scope === 'all') {
+    const runTimeoutS = options.run.runTimeoutS;
+    return options.checks.one_job ? singlePlan(jobs, runTimeoutS) : sharedPlan(jobs, runTimeoutS);
+  }
   const [first, second] = await Promise.all([jobs.reference(), jobs.reference()]);
   const checks = async (predictions: Buffer) => {
     const [instruction, modelling] = await Promise.all([jobs.instruction(predictions), jobs.modelling()]);
     return { instruction, modelling };
   };
   return { first, second, checks, cost: jobs.cost };
+}
+
+/**
+ * One job (verify_task.py) holding the shared plan's two, read as those two jobs' responses.
+ * It is used only when it answered every question the two jobs would have: run one's outcome
+ * and the MM checks' result, and when run one wrote predictions, run two's outcome and the IF
+ * checks' result. Otherwise (a part crashed or ran out of memory, the job timed out or the
+ * sandbox failed) the task is run as the shared plan's two jobs, so the verdict never depends
+ * on which of the two plans gave it.
+ */
+async function singlePlan(jobs: TaskJobs, runTimeoutS: number): Promise<TabularRuns> {
+  const single = await settle(jobs.singleTask());
+  if ('value' in single) {
+    const { mm, if: instruction } = single.value;
+    const first = referenceFromJob(mm, runTimeoutS);
+    const answered = (response: RunCodeResponse) => response.files[RESULT] !== undefined;
+    const second = first?.status === 'ok' ? referenceFromJob(instruction, runTimeoutS) : null;
+    if (first !== null && answered(mm)) {
+      if (first.status !== 'ok') return readPlan(jobs, { value: mm }, { error: 'not run' }, runTimeoutS);
+      if (second !== null && answered(instruction)) {
+        return readPlan(jobs, { value: mm }, { value: instruction }, runTimeoutS);
+      }
+    }
+  }
+  return sharedPlan(jobs, runTimeoutS);
 }
 
 /**
@@ -230,11 +269,21 @@ export async function runTabularJobs(
  * outcome (it crashed, timed out, or the sandbox failed) is redone as the separate jobs.
  */
 async function sharedPlan(jobs: TaskJobs, runTimeoutS: number): Promise<TabularRuns> {
-  const { cost } = jobs;
   const [mmJob, ifJob] = await Promise.all([
     settle(jobs.sharedModelling()),
     settle(jobs.sharedInstruction()),
   ]);
+  return readPlan(jobs, mmJob, ifJob, runTimeoutS);
+}
+
+/** The pair and the checks from the shared MM and IF jobs' responses (see sharedPlan). */
+async function readPlan(
+  jobs: TaskJobs,
+  mmJob: Settled<RunCodeResponse>,
+  ifJob: Settled<RunCodeResponse>,
+  runTimeoutS: number,
+): Promise<TabularRuns> {
+  const { cost } = jobs;
   const fromMm = 'value' in mmJob ? referenceFromJob(mmJob.value, runTimeoutS) : null;
   const fromIf = 'value' in ifJob ? referenceFromJob(ifJob.value, runTimeoutS) : null;
   const first = fromMm ?? (await jobs.reference());

@@ -30,7 +30,11 @@ function referenceFailure(outcome: Exclude<ReferenceOutcome, { status: 'ok' }>):
   return fail('determinism', reason, `reference solution: ${outcome.status}: ${outcome.detail}`);
 }
 
-/** (1) The reference runs twice in separate sandbox children and must give identical bytes. */
+/**
+ * (1) The reference runs twice, each from scratch (reading its parameters and files), and must
+ * give identical bytes: in jobs of their own, or one after the other in the task's one job
+ * (verify_checks.one_job), where run two follows run one and the MM checks in the same process.
+ */
 function determinism(first: ReferenceOutcome, second: ReferenceOutcome): CheckOutcome {
   if (first.status !== 'ok') return referenceFailure(first);
   if (second.status !== 'ok') return referenceFailure(second);
