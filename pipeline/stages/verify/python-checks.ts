@@ -8,7 +8,7 @@ import { sha256 } from '../../util/hash.ts';
 import { defaultReadLimits, readInside } from '../../util/inside.ts';
 
 const PYTHON_DIR = new URL('../../../verifiers/checks/', import.meta.url);
-const RESULT_FILE = 'checks_result.json';
+export const RESULT_FILE = 'checks_result.json';
 /** Modules every check program may import, shipped next to it. */
 const SHIPPED = ['ranges.py', 'verify_common.py', 'verify_reference.py'];
 /** verify_task.py runs these two programs as parts: they are its modules. */
@@ -61,30 +61,30 @@ export function submitCheckJob(
   options: CheckJobOptions = {},
 ): Promise<RunCodeResponse> {
   const paramFiles = { 'checks_params.json': params };
-  return submitJob(program, inputs, paramFiles, run, [RESULT_FILE, ...(options.fetch ?? [])], options.runs);
+  const fetch = [RESULT_FILE, ...(options.fetch ?? [])];
+  return submitJob(program, SHIPPED, inputs, paramFiles, run, fetch, options.runs);
 }
-
-/** The files verify_task.py leaves in each part's folder: that part's job response. */
-const PART_FILES = [RESULT_FILE, 'prediction.csv', 'reference_status.json'];
 
 /**
  * verify_task.py: the MM job and then the IF job of one tabular task, as one job. `inputs` are
  * the files of both (each part's folder links them); `parts` the parameters each job would
- * get. Returns each part's folder as the response its own job would have given (files under
- * their plain names); a part that left no result is absent from its files.
+ * get. Returns each part's folder as the response its own job would have given: its result
+ * and the `options.fetch` files it left, under their plain names.
  */
 export async function submitTaskJob(
   inputs: Record<string, string | Buffer>,
   parts: { mm: unknown; if: unknown },
   run: SandboxRun,
-  runs: number,
+  options: CheckJobOptions,
 ): Promise<{ mm: RunCodeResponse; if: RunCodeResponse }> {
   const paramFiles = { 'mm/checks_params.json': parts.mm, 'if/checks_params.json': parts.if };
-  const fetch = ['mm', 'if'].flatMap((part) => PART_FILES.map((name) => `${part}/${name}`));
-  const response = await submitJob('verify_task.py', inputs, paramFiles, run, fetch, runs);
+  const partFiles = [RESULT_FILE, ...(options.fetch ?? [])];
+  const fetch = ['mm', 'if'].flatMap((part) => partFiles.map((name) => `${part}/${name}`));
+  const modules = [...SHIPPED, ...PART_PROGRAMS];
+  const response = await submitJob('verify_task.py', modules, inputs, paramFiles, run, fetch, options.runs);
   const part = (folder: string): RunCodeResponse => {
     const files: Record<string, string> = {};
-    for (const name of PART_FILES) {
+    for (const name of partFiles) {
       const file = response.files[`${folder}/${name}`];
       if (file !== undefined) files[name] = file;
     }
@@ -95,6 +95,7 @@ export async function submitTaskJob(
 
 async function submitJob(
   program: CheckProgram,
+  modules: string[],
   inputs: Record<string, string | Buffer>,
   paramFiles: Record<string, unknown>,
   run: SandboxRun,
@@ -106,7 +107,7 @@ async function submitJob(
   const jobTimeoutS = jobTimeout(run.runTimeoutS, runs);
   const files: Record<string, string> = {};
   for (const [name, params] of Object.entries(paramFiles)) files[name] = encodeFile(JSON.stringify(params));
-  for (const name of program === 'verify_task.py' ? [...SHIPPED, ...PART_PROGRAMS] : SHIPPED) {
+  for (const name of modules) {
     files[name] = encodeFile(await source(fileURLToPath(new URL(name, PYTHON_DIR))));
   }
   files['reference_solution.py'] = encodeFile(await source(REFERENCE_SCRIPT));

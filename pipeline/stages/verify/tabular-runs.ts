@@ -15,6 +15,7 @@ import {
   type MmResults,
   mmResultsSchema,
   type ProgramOutcome,
+  RESULT_FILE,
   runCheckProgram,
   submitCheckJob,
   submitTaskJob,
@@ -41,7 +42,6 @@ export interface TabularRuns {
 }
 
 const PREDICTIONS = 'prediction.csv';
-const RESULT = 'checks_result.json';
 const STATUS = 'reference_status.json';
 const statusSchema = z.object({ status: z.string(), detail: z.string().nullable() });
 const failures = ['invalid_params', 'env_missing_pyarrow', 'missing_input', 'fit_failed'] as const;
@@ -206,7 +206,7 @@ function taskJobs(
       cost.fits += 1;
       const inputs = { ...mmInputs(true), ...ifInputs(null) };
       const parts = { mm: mmParams(true), if: ifParams(true) };
-      return submitTaskJob(inputs, parts, run, runs + 2);
+      return submitTaskJob(inputs, parts, run, { runs: runs + 2, fetch: [PREDICTIONS, STATUS] });
     },
   };
 }
@@ -249,7 +249,7 @@ async function singlePlan(jobs: TaskJobs, runTimeoutS: number): Promise<TabularR
   if ('value' in single) {
     const { mm, if: instruction } = single.value;
     const first = referenceFromJob(mm, runTimeoutS);
-    const answered = (response: RunCodeResponse) => response.files[RESULT] !== undefined;
+    const answered = (response: RunCodeResponse) => response.files[RESULT_FILE] !== undefined;
     const second = first?.status === 'ok' ? referenceFromJob(instruction, runTimeoutS) : null;
     if (first !== null && answered(mm)) {
       if (first.status !== 'ok') return readPlan(jobs, { value: mm }, { error: 'not run' }, runTimeoutS);
