@@ -42,7 +42,7 @@ async function verifyAll(): Promise<Record<string, Record<keyof typeof plans, Ta
 const check = (verdict: TaskVerdict, name: string) => verdict.checks.find((c) => c.name === name);
 
 describe('verify plans give the same verdicts', () => {
-  it('the shared plan and its one-job form equal the separate one byte for byte at fewer jobs and fits; early stop keeps statuses, reasons, flags and every figure it records', async () => {
+  it('the shared plan and its one-job form equal the separate one byte for byte at fewer jobs and fits (provably unchanged deviations not fitted); early stop keeps statuses, reasons, flags and every figure it records', async () => {
     const results = await verifyAll();
     for (const name of fixtures) {
       const { separate, shared, single, early } = results[name]!;
@@ -54,7 +54,8 @@ describe('verify plans give the same verdicts', () => {
       expect(JSON.stringify(shared.verdict), name).toBe(JSON.stringify(separate.verdict));
       expect(shared.predictions?.equals(separate.predictions!), name).toBe(true);
       expect(shared.cost!.jobs, name).toBe(separate.cost!.jobs - 2);
-      expect(shared.cost!.fits, name).toBe(separate.cost!.fits - 1);
+      // One fit fewer for the shared reference run, more where a deviation provably changes nothing.
+      expect(shared.cost!.fits, name).toBeLessThanOrEqual(separate.cost!.fits - 1);
       // One job holding the shared plan's two: the same verdict bytes, predictions and fits.
       expect(JSON.stringify(single.verdict), name).toBe(JSON.stringify(separate.verdict));
       expect(single.predictions?.equals(separate.predictions!), name).toBe(true);
@@ -81,6 +82,11 @@ describe('verify plans give the same verdicts', () => {
         expect(stopped.metrics.changed_skip_range_filter, name).toBe(full.metrics.changed_skip_range_filter);
       } else expect(stopped, name).toEqual(full);
     }
+    const unfitted = fixtures.reduce(
+      (sum, n) => sum + results[n]!.separate.cost!.fits - 1 - results[n]!.shared.cost!.fits,
+      0,
+    );
+    expect(unfitted, 'a deviation recorded as unchanged without a fit on some fixture').toBeGreaterThan(0);
     const skipped = fixtures.reduce(
       (sum, n) => sum + (check(results[n]!.early.verdict, 'discrimination')!.metrics.not_run ?? 0),
       0,

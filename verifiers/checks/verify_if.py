@@ -7,7 +7,10 @@ checks_params.json ({"question": <all_metadata question>, "deviations": [...],
 With reference_run the job runs the reference solution itself first (run two of the
 determinism pair, verify_reference.py) and writes prediction.csv instead of receiving it;
 with stop_after_caught the deviations stop once that many changed the output (the rest are
-recorded "skipped"), skip_range_filter always running first.
+recorded "skipped"), skip_range_filter always running first. With "skip_unchanged" (the
+shared plan sets it) a deviation that provably leaves the pipeline's inputs and fitted model
+unchanged is recorded as not changing the output without being run (see
+provably_unchanged): the outcome a run would record, one fit fewer.
 A deviation reruns the fixed reference pipeline with one instruction broken; the output is
 compared with the faithful run (exact for classification, numpy allclose for regression,
 like the benchmark's IF metrics).
@@ -86,6 +89,56 @@ def without_scaling(build):
     return build_unscaled
 
 
+def _complete_numbers(frame, columns):
+    """Every column has a numpy int/uint/float dtype and no missing value. Object columns are
+    excluded: SimpleImputer converts them itself and strings such as "nan" become missing."""
+    import numpy as np
+
+    for column in columns:
+        values = frame[column]
+        if values.dtype.kind not in "iuf" or np.isnan(values.to_numpy(dtype=float)).any():
+            return False
+    return True
+
+
+def _seed_unused(params):
+    """The model ignores random_state: scikit-learn reads it only in the solvers named here,
+    and the preprocessor's output is always dense (Ridge's "auto" never picks sag for it)."""
+    model = ref.build_model(params)
+    inner = getattr(model, "estimator", model)  # MultiOutputClassifier wraps its model
+    kind = type(inner).__name__
+    if kind == "LogisticRegression":
+        return inner.solver not in ("sag", "saga", "liblinear")
+    if kind == "Ridge":
+        return inner.solver in ("auto", "cholesky", "svd", "lsqr", "sparse_cg", "lbfgs")
+    if kind == "Lasso":
+        return inner.selection == "cyclic"
+    return False
+
+
+def provably_unchanged(name, params, clean, val):
+    """True when running deviation `name` would fit the very pipeline the baseline fitted, on
+    the same frames, so its output is the baseline's and it changes 0 rows:
+    - drop_missing_rows when no selected feature has a missing value in the training frame:
+      pandas' dropna then returns a copy of the frame, and predict copies its columns anyway;
+    - wrong_imputer between mean and median when every numerical feature is a complete
+      number column in training and validation: the imputer's statistics fill nothing, and
+      both strategies convert to the same float array;
+    - other_random_state for a model that never reads its seed (_seed_unused)."""
+    features = params["selected_features"]
+    if name == "drop_missing_rows":
+        return not clean[features].isnull().to_numpy().any()
+    if name == "wrong_imputer":
+        if params["imputer_type"] not in ("mean", "median"):
+            return False
+        kinds = params["column_type_inference"]
+        numeric = [column for column in features if str(kinds[column]).lower() == "numerical"]
+        return _complete_numbers(clean, numeric) and _complete_numbers(val, numeric)
+    if name == "other_random_state":
+        return _seed_unused(params)
+    return False
+
+
 def deviation_inputs(name, params, question, clean, noisy):
     """(params, training frame, patch) for one deviation, or None when it does not apply."""
     import pandas as pd
@@ -142,9 +195,12 @@ def deviation_order(names):
     return sorted(names, key=lambda name: name != "skip_range_filter")
 
 
-def discrimination(params, question, clean, noisy, val, names, budget, reference=None, stop_after=None):
+def discrimination(
+    params, question, clean, noisy, val, names, budget, reference=None, stop_after=None, skip_unchanged=False
+):
     """Per deviation: does the output change? `reference` is this job's own reference run
-    (its output is the baseline); `stop_after` stops once that many deviations changed it."""
+    (its output is the baseline); `stop_after` stops once that many deviations changed it;
+    `skip_unchanged` records a provably unchanged deviation without running it."""
     regression = str(params["problem_type"]).lower() == "regression"
     fits = 0
     if reference is None:
@@ -159,6 +215,10 @@ def discrimination(params, question, clean, noisy, val, names, budget, reference
         prepared = deviation_inputs(name, params, question, clean, noisy)
         if prepared is None:
             outcomes[name] = {"applies": False, "changed_fraction": 0.0, "error": None}
+            continue
+        if skip_unchanged and provably_unchanged(name, params, clean, val):
+            # Known without a fit, so recorded as a run even after an early stop.
+            outcomes[name] = {"applies": True, "changed_fraction": 0.0, "error": None}
             continue
         if stop_after and caught >= stop_after and "skip_range_filter" in outcomes:
             outcomes[name] = {"applies": True, "changed_fraction": 0.0, "error": None, "skipped": True}
@@ -205,6 +265,7 @@ def checks(params_file, params, clean, val, reference=None):
         params_file.get("run_budget_s"),
         reference,
         params_file.get("stop_after_caught"),
+        params_file.get("skip_unchanged", False),
     )
     # fits: the reference solution's model fits this job ran (its own reference run included).
     fits += reference is not None

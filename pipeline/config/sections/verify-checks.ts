@@ -31,7 +31,7 @@ export const verifyChecksSection = z
       .boolean()
       .default(true)
       .describe(
-        "The IF check job runs the second reference run itself (its output is the deviations' baseline) and deviations with the same preprocessing reuse its fitted transform: fewer loads and fits, byte-identical verdicts. false: every run in its own job, as before (benchmarks compare the two).",
+        "The IF check job runs the second reference run itself (its output is the deviations' baseline), deviations with the same preprocessing reuse its fitted transform, and a deviation that provably fits the baseline's pipeline again (drop_missing_rows with no missing feature value, wrong_imputer mean/median on complete number columns, other_random_state for a model that ignores its seed) is recorded as unchanged without a fit: fewer loads and fits, byte-identical verdicts. false: every run in its own job, as before (benchmarks compare the two).",
       ),
     one_job: z
       .boolean()

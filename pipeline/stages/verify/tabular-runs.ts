@@ -109,6 +109,8 @@ function jobInputs(
     run_budget_s: run.runTimeoutS,
     reference_run: referenceRun,
     stop_after_caught: checks.early_stop ? checks.min_deviations_caught : null,
+    // The shared plan records a provably unchanged deviation without fitting it (verify_if.py).
+    skip_unchanged: referenceRun,
   });
   const mmInputs = (referenceRun: boolean) => ({
     [`train_v2.${format}`]: source(`train_v2.${format}`),
