@@ -178,7 +178,7 @@ async function main(): Promise<void> {
     const [separate, shared, single] = [plans[0]!, plans[1]!, plans[2]!];
     console.log(
       `shared vs separate: ${(separate.cpu_s_per_task / shared.cpu_s_per_task).toFixed(2)}x less sandbox CPU per task, ` +
-        `${separate.fits_per_task - shared.fits_per_task} fit(s) fewer`,
+        `${(separate.fits_per_task - shared.fits_per_task).toFixed(2)} fit(s) fewer`,
     );
     console.log(
       `one job vs separate: ${(separate.cpu_s_per_task / single.cpu_s_per_task).toFixed(2)}x less sandbox CPU, ` +

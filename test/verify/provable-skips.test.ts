@@ -57,6 +57,7 @@ def params(model="LogisticRegression", imputer="mean", problem="classification")
 full = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": ["x", "y", "x"], "y": [0, 1, 0]})
 holes = full.assign(b=["x", None, "x"])
 text = full.assign(a=["1", "nan", "3"])
+nullable = full.assign(a=pd.array([1, 2, 3], dtype="Int64"))
 val_nan = full.assign(a=[1.0, np.nan, 3.0])
 cases = {
     "drop, complete": verify_if.provably_unchanged("drop_missing_rows", params(), full, val_nan),
@@ -65,6 +66,7 @@ cases = {
     "imputer, median": verify_if.provably_unchanged("wrong_imputer", params(imputer="median"), full, full),
     "imputer, missing in validation": verify_if.provably_unchanged("wrong_imputer", params(), full, val_nan),
     "imputer, numbers as text": verify_if.provably_unchanged("wrong_imputer", params(), text, full),
+    "imputer, nullable integers": verify_if.provably_unchanged("wrong_imputer", params(), nullable, full),
     "imputer, most_frequent": verify_if.provably_unchanged("wrong_imputer", params(imputer="most_frequent"), full, full),
     "seed, LogisticRegression": verify_if.provably_unchanged("other_random_state", params(), full, full),
     "seed, Ridge": verify_if.provably_unchanged("other_random_state", params("Ridge", problem="regression"), full, full),
@@ -84,6 +86,7 @@ print(json.dumps(cases))
       'imputer, median': true,
       'imputer, missing in validation': false,
       'imputer, numbers as text': false,
+      'imputer, nullable integers': false,
       'imputer, most_frequent': false,
       'seed, LogisticRegression': true,
       'seed, Ridge': true,

@@ -91,12 +91,15 @@ def without_scaling(build):
 
 def _complete_numbers(frame, columns):
     """Every column has a numpy int/uint/float dtype and no missing value. Object columns are
-    excluded: SimpleImputer converts them itself and strings such as "nan" become missing."""
+    excluded (SimpleImputer converts them itself and strings such as "nan" become missing),
+    and so are pandas' own dtypes (nullable integers and the like)."""
     import numpy as np
 
     for column in columns:
         values = frame[column]
-        if values.dtype.kind not in "iuf" or np.isnan(values.to_numpy(dtype=float)).any():
+        if not isinstance(values.dtype, np.dtype) or values.dtype.kind not in "iuf":
+            return False
+        if np.isnan(values.to_numpy(dtype=float)).any():
             return False
     return True
 
