@@ -178,6 +178,12 @@ def build_model(params):
     return model
 
 
+def numeric_features(params):
+    """The selected features the preprocessor imputes by imputer_type and scales."""
+    kinds = params["column_type_inference"]
+    return [column for column in params["selected_features"] if str(kinds[column]).lower() == "numerical"]
+
+
 def build_preprocessor(params):
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
@@ -185,9 +191,8 @@ def build_preprocessor(params):
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     kinds = params["column_type_inference"]
-    features = params["selected_features"]
-    numeric = [column for column in features if str(kinds[column]).lower() == "numerical"]
-    categorical = [column for column in features if str(kinds[column]).lower() == "categorical"]
+    numeric = numeric_features(params)
+    categorical = [column for column in params["selected_features"] if str(kinds[column]).lower() == "categorical"]
     transformers = []
     if numeric:
         numeric_steps = [("imputer", SimpleImputer(strategy=params["imputer_type"])), ("scaler", StandardScaler())]

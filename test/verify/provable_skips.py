@@ -23,12 +23,14 @@ DEVIATIONS = ("drop_missing_rows", "wrong_imputer", "other_random_state")
 
 
 def task_outcomes(folder):
-    params = ref.read_params(os.path.join(folder, "verify", "all_metadata.json"))
+    metadata = os.path.join(folder, "verify", "all_metadata.json")
+    params = ref.read_params(metadata)
     try:
         clean, val = ref.load_frames(params, os.path.join(folder, "source"))
     except ref.ReferenceError_ as error:
         return {"env": error.status}
-    question = json.load(open(os.path.join(folder, "verify", "all_metadata.json")))["question"]
+    with open(metadata, encoding="utf-8") as handle:
+        question = json.load(handle)["question"]
     regression = str(params["problem_type"]).lower() == "regression"
     baseline = ref.predict(params, clean, val)
     out = {}

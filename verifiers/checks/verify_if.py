@@ -134,8 +134,7 @@ def provably_unchanged(name, params, clean, val):
     if name == "wrong_imputer":
         if params["imputer_type"] not in ("mean", "median"):
             return False
-        kinds = params["column_type_inference"]
-        numeric = [column for column in features if str(kinds[column]).lower() == "numerical"]
+        numeric = ref.numeric_features(params)
         return _complete_numbers(clean, numeric) and _complete_numbers(val, numeric)
     if name == "other_random_state":
         return _seed_unused(params)
@@ -214,7 +213,7 @@ def discrimination(
         baseline = reference.predicted
     outcomes, caught = {}, 0
     # skip_range_filter first when stopping early: its outcome alone can reject the task.
-    for name in sorted(names, key=lambda n: n != "skip_range_filter") if stop_after else names:
+    for name in deviation_order(names) if stop_after else names:
         prepared = deviation_inputs(name, params, question, clean, noisy)
         if prepared is None:
             outcomes[name] = {"applies": False, "changed_fraction": 0.0, "error": None}
